@@ -1,0 +1,151 @@
+package br.com.gorgen.backup.api;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import br.com.gorgen.backup.catalog.BackupAlreadyRunningException;
+import br.com.gorgen.backup.catalog.BackupCoordinator;
+import br.com.gorgen.backup.catalog.BackupHistory;
+import br.com.gorgen.backup.catalog.BackupRecord;
+import br.com.gorgen.backup.catalog.CatalogUnavailableException;
+import br.com.gorgen.backup.catalog.HistoryFilter;
+import br.com.gorgen.backup.support.BackupHeaders;
+import br.com.gorgen.backup.support.ErrorMessages;
+import br.com.gorgen.backup.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** The backup API's request handling: parse and validate input, call the catalog, shape the JSON answers. */
+public class BackupApi {
+    static final List<String> TRIGGERABLE = List.of("full");
+
+    private final BackupCoordinator coordinator;
+    private final BackupHistory history;
+    private final ScheduleInspector schedules;
+
+    public BackupApi(BackupCoordinator coordinator, BackupHistory history, ScheduleInspector schedules) {
+        this.coordinator = coordinator;
+        this.history = history;
+        this.schedules = schedules;
+    }
+
+    /** POST /api/backup/trigger {"type":"full"}: claims the run slot and answers 202 with the new id. */
+    public void trigger(Exchange exchange) throws ApiException {
+        Message in = exchange.getIn();
+        String type = parseTriggerType(in.getBody(String.class));
+        in.setHeader(BackupHeaders.BACKUP_TYPE, type);
+        in.setHeader(BackupHeaders.REQUESTED_BY, "api:" + in.getHeader(BackupHeaders.API_CALLER, String.class));
+        try {
+            coordinator.begin(exchange);
+        } catch (BackupAlreadyRunningException e) {
+            throw new ApiException(409, "backup_running", "a backup is already running", Map.of("runningId", e.runningId()));
+        } catch (CatalogUnavailableException e) {
+            throw new ApiException(503, "catalog_unavailable", e.getMessage());
+        } catch (Exception e) {
+            throw new ApiException(500, "start_failed", "the backup could not start: " + ErrorMessages.describe(e));
+        }
+        long id = in.getHeader(BackupHeaders.BACKUP_ID, Long.class);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", id);
+        body.put("type", type);
+        body.put("status", "running");
+        body.put("statusUrl", "/api/backup/history?limit=1");
+        ApiResponder.respond(exchange, 202, body);
+        in.setHeader("AuditAction", "backup.trigger");
+        in.setHeader("AuditTarget", "backup:" + id);
+        in.setHeader("AuditDetails", "{\"type\":\"" + type + "\"}");
+    }
+
+    static String parseTriggerType(String body) throws ApiException {
+        if (body == null || body.isBlank()) {
+            throw ApiException.badRequest("request body must be JSON like {\"type\":\"full\"}");
+        }
+        JsonNode node;
+        try {
+            node = Json.mapper().readTree(body);
+        } catch (Exception e) {
+            throw ApiException.badRequest("request body is not valid JSON");
+        }
+        if (node == null || !node.isObject()) {
+            throw ApiException.badRequest("request body must be a JSON object like {\"type\":\"full\"}");
+        }
+        JsonNode type = node.get("type");
+        if (type == null || !type.isTextual()) {
+            throw ApiException.badRequest("field 'type' is required (one of " + TRIGGERABLE + ")");
+        }
+        if (!TRIGGERABLE.contains(type.asText())) {
+            throw ApiException.badRequest("type '" + type.asText() + "' cannot be triggered (supported: " + TRIGGERABLE + ")");
+        }
+        return type.asText();
+    }
+
+    /** GET /api/backup/history?status=&type=&limit= (newest first). */
+    public void history(Exchange exchange) throws ApiException {
+        Message in = exchange.getIn();
+        HistoryFilter filter;
+        try {
+            String limit = in.getHeader("limit", String.class);
+            filter = new HistoryFilter(blankToNull(in.getHeader("status", String.class)),
+                    blankToNull(in.getHeader("type", String.class)), limit == null ? 50 : Integer.parseInt(limit.trim()));
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("limit must be a whole number between 1 and 1000");
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        try {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (BackupRecord r : history.find(filter)) {
+                rows.add(view(r));
+            }
+            ApiResponder.respond(exchange, 200, Map.of("backups", rows));
+        } catch (Exception e) {
+            throw new ApiException(503, "catalog_unavailable", "history unavailable: " + ErrorMessages.describe(e));
+        }
+    }
+
+    /** GET /api/backup/status: running backup, last success, last failure, next scheduled runs. */
+    public void status(Exchange exchange) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("running", coordinator.runningId().filter(id -> id > 0).orElse(null));
+        try {
+            body.put("lastSuccess", last("success").orElse(null));
+            body.put("lastFailure", last("failed").orElse(null));
+            body.put("catalog", "available");
+        } catch (Exception e) {
+            body.put("catalog", "unavailable: " + ErrorMessages.describe(e));
+        }
+        body.put("schedules", schedules.nextRuns());
+        ApiResponder.respond(exchange, 200, body);
+    }
+
+    private Optional<Map<String, Object>> last(String status) throws Exception {
+        return history.find(new HistoryFilter(status, null, 1)).stream().findFirst().map(BackupApi::view);
+    }
+
+    static Map<String, Object> view(BackupRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("tenantId", r.tenantId());
+        m.put("type", r.type());
+        m.put("status", r.status());
+        m.put("startedAt", r.startedAt() == null ? null : r.startedAt().toString());
+        m.put("completedAt", r.completedAt() == null ? null : r.completedAt().toString());
+        m.put("filePath", r.filePath());
+        m.put("manifestPath", r.manifestPath());
+        m.put("fileSizeBytes", r.fileSizeBytes());
+        m.put("checksumSha256", r.checksumSha256());
+        m.put("errorMessage", r.errorMessage());
+        m.put("createdBy", r.createdBy());
+        m.put("binlogFile", r.binlogFile());
+        m.put("binlogPosition", r.binlogPosition());
+        return m;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}

@@ -1,0 +1,177 @@
+package br.com.gorgen.backup.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Properties;
+
+import br.com.gorgen.backup.api.ApiAuthenticator;
+import br.com.gorgen.backup.api.ApiKeys;
+import br.com.gorgen.backup.api.ApiResponder;
+import br.com.gorgen.backup.api.BackupApi;
+import br.com.gorgen.backup.api.ScheduleInspector;
+import br.com.gorgen.backup.archive.BackupArchiver;
+import br.com.gorgen.backup.catalog.BackupCoordinator;
+import br.com.gorgen.backup.catalog.BackupHistory;
+import br.com.gorgen.backup.catalog.ManifestWriter;
+import br.com.gorgen.backup.catalog.SchemaMigrator;
+import br.com.gorgen.backup.crypto.EncryptionKeyProvisioner;
+import br.com.gorgen.backup.crypto.PgpEncryptor;
+import br.com.gorgen.backup.crypto.PgpRecipients;
+import br.com.gorgen.backup.dump.DatabaseDumper;
+import br.com.gorgen.backup.dump.DumpProcess;
+import br.com.gorgen.backup.notify.NotificationComposer;
+import br.com.gorgen.backup.settings.BackupSettings;
+import br.com.gorgen.backup.settings.DatabaseUrl;
+import br.com.gorgen.backup.settings.S3Target;
+import br.com.gorgen.backup.storage.BackupBuckets;
+import br.com.gorgen.backup.storage.BackupKeyLayout;
+import br.com.gorgen.backup.storage.EmbeddedS3Server;
+import br.com.gorgen.backup.storage.ObjectUploadPreparer;
+import br.com.gorgen.backup.storage.S3ClientFactory;
+import br.com.gorgen.backup.storage.StoredObjectVerifier;
+import br.com.gorgen.backup.storage.TransientStorageFaults;
+import br.com.gorgen.backup.support.ClosingService;
+import br.com.gorgen.backup.support.ErrorMessages;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.component.mail.MailComponent;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceHelper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The composition root: builds the service's beans from {@link BackupSettings} in dependency order and binds them
+ * under the names the YAML routes use. Nothing here talks to the outside world except to start the embedded S3
+ * store when no endpoint is configured and to apply the catalog's schema migrations (a database that is down at
+ * start-up is reported, not fatal).
+ */
+@Configuration
+public class BackupConfiguration implements CamelConfiguration {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupConfiguration.class);
+
+    /** Tables of the service itself, left out of its dumps when the catalog lives in the source database. */
+    static final List<String> OWN_TABLES = List.of("backup_history", "backup_audit_log", "backup_schema_version");
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        BackupSettings settings = BackupSettings.from(context);
+        LOG.info("gorgen-backup settings: {}", settings);
+        Files.createDirectories(settings.dataDir());
+        Registry registry = context.getRegistry();
+        Clock clock = Clock.systemUTC();
+        registry.bind("backupSettings", settings);
+
+        // catalog
+        DatabaseUrl source = settings.database();
+        HikariDataSource dataSource = catalogDataSource(settings.catalogDatabase());
+        context.addService(ClosingService.of(dataSource), true);
+        registry.bind("backupDataSource", dataSource);
+        SchemaMigrator migrator = new SchemaMigrator(dataSource);
+        BackupHistory history = new BackupHistory(dataSource, migrator, settings.tenantId());
+
+        // storage
+        S3Target primary = settings.primary();
+        S3Target secondary = settings.secondary();
+        if (primary.embedded() || secondary.embedded()) {
+            EmbeddedS3Server embedded = new EmbeddedS3Server(settings.dataDir().resolve("s3"), settings.embeddedS3Port(),
+                    List.of(primary.bucket(), secondary.bucket()));
+            ServiceHelper.startService(embedded);
+            context.addService(embedded, true);
+            if (primary.embedded()) {
+                primary = primary.withEndpoint(embedded.endpoint(), embedded.accessKey(), embedded.secretKey());
+            }
+            if (secondary.embedded()) {
+                secondary = secondary.withEndpoint(embedded.endpoint(), embedded.accessKey(), embedded.secretKey());
+            }
+        }
+        S3Client primaryClient = S3ClientFactory.create(primary, settings.pathStyle(), settings.checksumMode());
+        S3Client secondaryClient = S3ClientFactory.create(secondary, settings.pathStyle(), settings.checksumMode());
+        context.addService(ClosingService.of(primaryClient), true);
+        context.addService(ClosingService.of(secondaryClient), true);
+        registry.bind("primaryS3Client", primaryClient);
+        registry.bind("secondaryS3Client", secondaryClient);
+        BackupBuckets buckets = new BackupBuckets(new BackupBuckets.Bucket(primary, primaryClient),
+                new BackupBuckets.Bucket(secondary, secondaryClient));
+        BackupKeyLayout layout = new BackupKeyLayout(settings.keyPrefix(), settings.tenantId());
+        registry.bind("objectUploadPreparer", new ObjectUploadPreparer());
+        registry.bind("storedObjectVerifier", new StoredObjectVerifier());
+        registry.bind("transientStorageFaults", new TransientStorageFaults());
+
+        // dump, compress, encrypt
+        PgpRecipients recipients = EncryptionKeyProvisioner.provision(settings.pgpPublicKeyFile(), settings.dataDir());
+        registry.bind("databaseDumper", new DatabaseDumper(source, settings.dumpCommand(), settings.dumpExtraArgs(),
+                settings.catalogInSource() ? OWN_TABLES : List.of()));
+        registry.bind("backupArchiver", new BackupArchiver(new PgpEncryptor(recipients), settings.gzipLevel()));
+        registry.bind("manifestWriter", new ManifestWriter(recipients, settings.tenantId(), primary.bucket(),
+                secondary.bucket(), DumpProcess.toolVersion(settings.dumpCommand()), settings.gzipLevel()));
+
+        // life cycle
+        BackupCoordinator coordinator = new BackupCoordinator(history, layout, buckets, settings.spoolDir(), clock);
+        registry.bind("backupCoordinator", coordinator);
+
+        // notifications
+        configureMail(context, settings.mail());
+        registry.bind("notificationComposer", new NotificationComposer(settings.timeZone(), settings.mail().enabled()));
+        if (!settings.mail().enabled()) {
+            LOG.warn("No SMTP_HOST / BACKUP_ALERT_EMAIL configured: notifications go to the log only");
+        }
+
+        // API
+        registry.bind("apiAuthenticator", new ApiAuthenticator(new ApiKeys(Path.of(settings.apiKeysFile()))));
+        registry.bind("apiResponder", new ApiResponder());
+        registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context)));
+
+        prepareCatalog(migrator, coordinator, source);
+    }
+
+    private static HikariDataSource catalogDataSource(DatabaseUrl url) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("catalog");
+        config.setJdbcUrl(url.jdbcUrl());
+        config.setUsername(url.user());
+        config.setPassword(url.password());
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(0);
+        config.setConnectionTimeout(5000);
+        // the service starts even when the database is down; calls fail with a clear error until it is back
+        config.setInitializationFailTimeout(-1);
+        return new HikariDataSource(config);
+    }
+
+    private static void prepareCatalog(SchemaMigrator migrator, BackupCoordinator coordinator, DatabaseUrl source) {
+        try {
+            migrator.ensureMigrated();
+            List<Long> interrupted = coordinator.recoverInterrupted();
+            if (!interrupted.isEmpty()) {
+                LOG.error("Backups {} were interrupted by a stop of the service and are now marked failed", interrupted);
+            }
+        } catch (Exception e) {
+            LOG.error("The catalog database ({}) is unreachable at start-up: {}. The service runs, but backups will "
+                    + "fail until the database is reachable.", source, ErrorMessages.describe(e));
+        }
+    }
+
+    private static void configureMail(CamelContext context, BackupSettings.Mail mail) {
+        if (!mail.enabled()) {
+            return;
+        }
+        MailComponent component = context.getComponent(mail.protocol(), MailComponent.class);
+        if (!mail.user().isBlank()) {
+            component.getConfiguration().setUsername(mail.user());
+            component.getConfiguration().setPassword(mail.password());
+        }
+        if (mail.startTls()) {
+            Properties props = new Properties();
+            props.setProperty("mail.smtp.starttls.enable", "true");
+            props.setProperty("mail.smtp.starttls.required", "true");
+            component.getConfiguration().setAdditionalJavaMailProperties(props);
+        }
+    }
+}

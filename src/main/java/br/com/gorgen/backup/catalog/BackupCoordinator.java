@@ -1,0 +1,186 @@
+package br.com.gorgen.backup.catalog;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+import br.com.gorgen.backup.archive.ArchiveResult;
+import br.com.gorgen.backup.storage.BackupBuckets;
+import br.com.gorgen.backup.storage.BackupKeyLayout;
+import br.com.gorgen.backup.support.BackupHeaders;
+import br.com.gorgen.backup.support.ErrorMessages;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the life cycle of one backup run: claims the single run slot, opens the history row, and closes it as
+ * success or failure (removing partial objects and the local work folder). One backup at a time per service.
+ */
+public class BackupCoordinator {
+    private static final Logger LOG = LoggerFactory.getLogger(BackupCoordinator.class);
+
+    private final BackupHistory history;
+    private final BackupKeyLayout layout;
+    private final BackupBuckets buckets;
+    private final Path spoolDir;
+    private final Clock clock;
+    private final AtomicReference<Long> running = new AtomicReference<>();
+
+    public BackupCoordinator(BackupHistory history, BackupKeyLayout layout, BackupBuckets buckets, Path spoolDir, Clock clock) {
+        this.history = history;
+        this.layout = layout;
+        this.buckets = buckets;
+        this.spoolDir = spoolDir;
+        this.clock = clock;
+    }
+
+    /** The id of the running backup, if any. */
+    public Optional<Long> runningId() {
+        return Optional.ofNullable(running.get());
+    }
+
+    /**
+     * Claims the run slot and records a 'running' row. Headers in: {@link BackupHeaders#BACKUP_TYPE},
+     * {@link BackupHeaders#REQUESTED_BY}. Headers out: id, start time, object and manifest keys, work folder.
+     */
+    public void begin(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        String type = in.getHeader(BackupHeaders.BACKUP_TYPE, "full", String.class);
+        String requestedBy = in.getHeader(BackupHeaders.REQUESTED_BY, "scheduler", String.class);
+        long placeholder = -1;
+        if (!running.compareAndSet(null, placeholder)) {
+            throw new BackupAlreadyRunningException(running.get());
+        }
+        try {
+            Instant startedAt = clock.instant();
+            long id;
+            try {
+                id = history.insertRunning(type, startedAt, requestedBy);
+            } catch (SQLException e) {
+                throw new CatalogUnavailableException("the catalog database is unreachable, no backup can start: "
+                        + ErrorMessages.describe(e), e);
+            }
+            running.set(id);
+            String objectKey = layout.databaseArtifact(type, startedAt, id);
+            String manifestKey = layout.manifest(type, startedAt, id);
+            history.setPaths(id, objectKey, manifestKey);
+            Path workDir = spoolDir.resolve("backup-" + id);
+            Files.createDirectories(spoolDir);
+            Files.createDirectory(workDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            in.setHeader(BackupHeaders.BACKUP_ID, id);
+            in.setHeader(BackupHeaders.STARTED_AT, startedAt);
+            in.setHeader(BackupHeaders.OBJECT_KEY, objectKey);
+            in.setHeader(BackupHeaders.MANIFEST_KEY, manifestKey);
+            exchange.setProperty(BackupHeaders.PROP_WORK_DIR, workDir);
+            LOG.info("Backup {} ({}) started by {}", id, type, requestedBy);
+        } catch (Exception e) {
+            Long id = running.get();
+            running.set(null);
+            if (id != null && id > 0) {
+                safeMarkFailed(id, "could not start: " + ErrorMessages.describe(e));
+            }
+            throw e;
+        }
+    }
+
+    /** Records success. The artifact and its manifest are stored and verified in both buckets by now. */
+    public void complete(Exchange exchange) throws SQLException {
+        Message in = exchange.getIn();
+        long id = in.getHeader(BackupHeaders.BACKUP_ID, Long.class);
+        ArchiveResult archive = exchange.getProperty(BackupHeaders.PROP_ARCHIVE, ArchiveResult.class);
+        BinlogCoordinates binlog = exchange.getProperty(BinlogCoordinates.PROPERTY, BinlogCoordinates.class);
+        try {
+            history.markSuccess(id, clock.instant(), archive.storedBytes(), archive.storedSha256(), archive.plainBytes(),
+                    archive.plainSha256(), binlog == null ? null : binlog.file(), binlog == null ? null : binlog.position());
+            LOG.info("Backup {} succeeded: {} bytes stored, sha256 {}", id, archive.storedBytes(), archive.storedSha256());
+        } finally {
+            release(exchange, id);
+        }
+    }
+
+    /**
+     * Records a failure: the history row gets a readable message, the objects already written for this backup
+     * are deleted from both buckets (a backup without its manifest is not a backup, but nothing should look like
+     * one either), and the work folder is removed. Sets header {@code BackupError} for the alert.
+     */
+    public void fail(Exchange exchange) {
+        Message in = exchange.getIn();
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String message = ErrorMessages.describe(cause);
+        Long id = in.getHeader(BackupHeaders.BACKUP_ID, Long.class);
+        in.setHeader("BackupError", message);
+        if (id == null) {
+            LOG.error("Backup could not start: {}", message);
+            return;
+        }
+        String objectKey = in.getHeader(BackupHeaders.OBJECT_KEY, String.class);
+        String cleanup = "";
+        if (objectKey != null) {
+            String folder = BackupKeyLayout.folderOf(objectKey);
+            for (BackupBuckets.Bucket bucket : buckets.both()) {
+                try {
+                    int n = bucket.deleteUnder(folder);
+                    if (n > 0) {
+                        LOG.warn("Backup {}: removed {} partial object(s) from s3://{}/{}", id, n, bucket.name(), folder);
+                    }
+                } catch (RuntimeException e) {
+                    cleanup = cleanup + " Partial objects may remain in s3://" + bucket.name() + "/" + folder
+                            + " (no manifest: not a usable backup).";
+                }
+            }
+        }
+        safeMarkFailed(id, message + cleanup);
+        LOG.error("Backup {} failed: {}{}", id, message, cleanup);
+        release(exchange, id);
+    }
+
+    /** At start-up: rows left 'running' by a stopped process are failed, so nothing stays ambiguous. */
+    public List<Long> recoverInterrupted() throws SQLException {
+        return history.failInterrupted(clock.instant(),
+                "interrupted: the service stopped while this backup was running; its partial objects have no manifest");
+    }
+
+    private void safeMarkFailed(long id, String message) {
+        try {
+            history.markFailed(id, clock.instant(), message);
+        } catch (SQLException e) {
+            LOG.error("Backup {} failed ({}) and the history row could not be updated: {}", id, message, e.getMessage());
+        }
+    }
+
+    private void release(Exchange exchange, long id) {
+        Path workDir = exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class);
+        if (workDir != null) {
+            deleteTree(workDir);
+        }
+        running.compareAndSet(id, null);
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    LOG.warn("Cannot delete work file {}: {}", p, e.getMessage());
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("Cannot clean work folder {}: {}", dir, e.getMessage());
+        }
+    }
+}

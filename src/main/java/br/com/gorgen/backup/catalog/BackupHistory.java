@@ -1,0 +1,152 @@
+package br.com.gorgen.backup.catalog;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+/** Reads and writes backup_history, the catalog's index of backups (the manifests in the buckets are the truth). */
+public class BackupHistory {
+    private static final String COLUMNS = "id, tenant_id, backup_type, status, started_at, completed_at, file_path, "
+            + "file_size_bytes, checksum_sha256, error_message, created_by, manifest_path, plaintext_sha256, "
+            + "plaintext_size_bytes, binlog_file, binlog_position";
+
+    private final DataSource dataSource;
+    private final SchemaMigrator migrator;
+    private final int tenantId;
+
+    public BackupHistory(DataSource dataSource, SchemaMigrator migrator, int tenantId) {
+        this.dataSource = dataSource;
+        this.migrator = migrator;
+        this.tenantId = tenantId;
+    }
+
+    /** Inserts a running row and returns its id. */
+    public long insertRunning(String type, Instant startedAt, String createdBy) throws SQLException {
+        migrator.ensureMigrated();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO backup_history (tenant_id, backup_type, status, "
+                        + "started_at, file_path, created_by) VALUES (?, ?, 'running', ?, '', ?)",
+                        Statement.RETURN_GENERATED_KEYS)) {
+            ps.setInt(1, tenantId);
+            ps.setString(2, type);
+            ps.setTimestamp(3, Timestamp.from(startedAt));
+            ps.setString(4, createdBy);
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    public void setPaths(long id, String filePath, String manifestPath) throws SQLException {
+        update("UPDATE backup_history SET file_path = ?, manifest_path = ? WHERE id = ?", filePath, manifestPath, id);
+    }
+
+    public void markSuccess(long id, Instant completedAt, long size, String sha256, long plainSize, String plainSha256,
+            String binlogFile, Long binlogPosition) throws SQLException {
+        update("UPDATE backup_history SET status = 'success', completed_at = ?, file_size_bytes = ?, checksum_sha256 = ?, "
+                + "plaintext_size_bytes = ?, plaintext_sha256 = ?, binlog_file = ?, binlog_position = ?, error_message = NULL "
+                + "WHERE id = ?", Timestamp.from(completedAt), size, sha256, plainSize, plainSha256, binlogFile,
+                binlogPosition, id);
+    }
+
+    public void markFailed(long id, Instant completedAt, String errorMessage) throws SQLException {
+        update("UPDATE backup_history SET status = 'failed', completed_at = ?, error_message = ? WHERE id = ?",
+                Timestamp.from(completedAt), errorMessage, id);
+    }
+
+    /** Marks rows left 'running' by a process that stopped mid-backup; returns their ids. */
+    public List<Long> failInterrupted(Instant now, String errorMessage) throws SQLException {
+        migrator.ensureMigrated();
+        List<Long> ids = new ArrayList<>();
+        for (BackupRecord r : find(new HistoryFilter("running", null, 1000))) {
+            ids.add(r.id());
+            markFailed(r.id(), now, errorMessage);
+        }
+        return ids;
+    }
+
+    public Optional<BackupRecord> findById(long id) throws SQLException {
+        migrator.ensureMigrated();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM backup_history WHERE id = ? AND tenant_id = ?")) {
+            ps.setLong(1, id);
+            ps.setInt(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Newest first. */
+    public List<BackupRecord> find(HistoryFilter filter) throws SQLException {
+        migrator.ensureMigrated();
+        StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM backup_history WHERE tenant_id = ?");
+        List<Object> args = new ArrayList<>();
+        args.add(tenantId);
+        if (filter.status() != null) {
+            sql.append(" AND status = ?");
+            args.add(filter.status());
+        }
+        if (filter.type() != null) {
+            sql.append(" AND backup_type = ?");
+            args.add(filter.type());
+        }
+        sql.append(" ORDER BY started_at DESC, id DESC LIMIT ?");
+        args.add(filter.limit());
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
+            bind(ps, args.toArray());
+            List<BackupRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    private void update(String sql, Object... args) throws SQLException {
+        migrator.ensureMigrated();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            Object a = args[i];
+            if (a == null) {
+                ps.setNull(i + 1, Types.VARCHAR);
+            } else {
+                ps.setObject(i + 1, a);
+            }
+        }
+    }
+
+    private static BackupRecord read(ResultSet rs) throws SQLException {
+        return new BackupRecord(rs.getLong("id"), rs.getInt("tenant_id"), rs.getString("backup_type"),
+                rs.getString("status"), instant(rs.getTimestamp("started_at")), instant(rs.getTimestamp("completed_at")),
+                rs.getString("file_path"), (Long) rs.getObject("file_size_bytes", Long.class),
+                rs.getString("checksum_sha256"), rs.getString("error_message"), rs.getString("created_by"),
+                rs.getString("manifest_path"), rs.getString("plaintext_sha256"),
+                rs.getObject("plaintext_size_bytes", Long.class), rs.getString("binlog_file"),
+                rs.getObject("binlog_position", Long.class));
+    }
+
+    private static Instant instant(Timestamp ts) {
+        return ts == null ? null : ts.toInstant();
+    }
+}

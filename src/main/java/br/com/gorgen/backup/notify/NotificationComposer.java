@@ -1,0 +1,118 @@
+package br.com.gorgen.backup.notify;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+
+import br.com.gorgen.backup.archive.ArchiveResult;
+import br.com.gorgen.backup.support.BackupHeaders;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Writes the notifications (Brazilian Portuguese first, then English): subject, plain-text body and severity.
+ * The notify route decides where they go (mail and log).
+ */
+public class NotificationComposer {
+    public static final String SUBJECT = "Subject";
+
+    private final ZoneId zone;
+    private final boolean mailEnabled;
+    private final DateTimeFormatter when;
+
+    public NotificationComposer(ZoneId zone, boolean mailEnabled) {
+        this.zone = zone;
+        this.mailEnabled = mailEnabled;
+        this.when = DateTimeFormatter.ofPattern("dd/MM/yyyy HH:mm:ss z", new Locale("pt", "BR")).withZone(zone);
+    }
+
+    public void backupSucceeded(Exchange exchange) {
+        Message in = exchange.getIn();
+        long id = in.getHeader(BackupHeaders.BACKUP_ID, Long.class);
+        String type = in.getHeader(BackupHeaders.BACKUP_TYPE, "full", String.class);
+        Instant started = in.getHeader(BackupHeaders.STARTED_AT, Instant.class);
+        ArchiveResult a = exchange.getProperty(BackupHeaders.PROP_ARCHIVE, ArchiveResult.class);
+        String duration = human(Duration.between(started, Instant.now()));
+        String subject = "[GORGEN Backup] Backup " + tipo(type) + " #" + id + " concluído com sucesso";
+        String body = """
+                O backup %s #%d foi concluído com sucesso e verificado nos dois buckets.
+
+                  Início:              %s
+                  Duração:             %s
+                  Tamanho armazenado:  %s (dados originais: %s)
+                  SHA-256:             %s
+                  Objeto:              %s
+
+                Nenhuma ação é necessária.
+
+                ---
+                The %s backup #%d completed successfully and was verified in both buckets
+                (started %s, took %s, %d bytes stored, SHA-256 %s).
+                """.formatted(tipo(type), id, when.format(started), duration, bytes(a.storedBytes()), bytes(a.plainBytes()),
+                a.storedSha256(), in.getHeader(BackupHeaders.OBJECT_KEY, String.class), type, id, started, duration,
+                a.storedBytes(), a.storedSha256());
+        set(exchange, Severity.INFO, subject, body);
+    }
+
+    public void backupFailed(Exchange exchange) {
+        Message in = exchange.getIn();
+        Long id = in.getHeader(BackupHeaders.BACKUP_ID, Long.class);
+        String type = in.getHeader(BackupHeaders.BACKUP_TYPE, "full", String.class);
+        String error = in.getHeader("BackupError", "erro desconhecido", String.class);
+        String which = id == null ? "não pôde ser iniciado" : "#" + id + " falhou";
+        String subject = "[GORGEN Backup] CRÍTICO: backup " + tipo(type) + " " + which;
+        String body = """
+                ALERTA CRÍTICO: o backup %s %s em %s.
+
+                  Erro: %s
+
+                Nenhum backup novo foi gravado nesta execução; o último backup bem-sucedido continua válido.
+                Corrija a causa e dispare um backup manual (POST /api/backup/trigger) o quanto antes.
+
+                ---
+                CRITICAL: the %s backup %s at %s.
+                  Error: %s
+                No new backup was stored by this run. Fix the cause and trigger a manual backup as soon as possible.
+                """.formatted(tipo(type), which, when.format(Instant.now()), error, type,
+                id == null ? "could not start" : "#" + id + " failed", Instant.now(), error);
+        set(exchange, Severity.CRITICAL, subject, body);
+    }
+
+    private void set(Exchange exchange, Severity severity, String subject, String body) {
+        Message in = exchange.getIn();
+        in.setHeader(BackupHeaders.NOTIFY_SEVERITY, severity.name());
+        in.setHeader(BackupHeaders.NOTIFY_BY_MAIL, mailEnabled);
+        in.setHeader(SUBJECT, subject);
+        in.setBody(body);
+    }
+
+    private static String tipo(String type) {
+        return switch (type) {
+            case "full" -> "completo";
+            case "incremental" -> "incremental";
+            case "transactional" -> "transacional";
+            default -> type;
+        };
+    }
+
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        double v = n;
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    static String human(Duration d) {
+        long s = d.toSeconds();
+        return s < 60 ? s + " s" : (s / 60) + " min " + (s % 60) + " s";
+    }
+}

@@ -1,0 +1,134 @@
+package br.com.gorgen.backup.settings;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+
+/**
+ * Every setting of the service, typed, read once from the Camel properties (config/application.properties with
+ * environment-variable overrides). Secrets are kept out of {@link #toString()}.
+ */
+public record BackupSettings(
+        int tenantId,
+        Path dataDir,
+        ZoneId timeZone,
+        String keyPrefix,
+        String databaseUrl,
+        String catalogDatabaseUrl,
+        String dumpCommand,
+        List<String> dumpExtraArgs,
+        int gzipLevel,
+        S3Target primary,
+        S3Target secondary,
+        boolean pathStyle,
+        String checksumMode,
+        long partSize,
+        int embeddedS3Port,
+        String pgpPublicKeyFile,
+        String pgpPrivateKeyFile,
+        String pgpPassphrase,
+        Mail mail,
+        String apiKeysFile) {
+
+    /** SMTP settings; {@link #enabled()} is false when no host or recipient is configured. */
+    public record Mail(String host, int port, String user, String password, String from, String protocol,
+            boolean startTls, String alertEmail) {
+        public boolean enabled() {
+            return !host.isBlank() && !alertEmail.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return enabled() ? protocol + "://" + host + ":" + port + " -> " + alertEmail : "log only";
+        }
+    }
+
+    public static BackupSettings from(CamelContext context) {
+        PropertiesComponent pc = context.getPropertiesComponent();
+        Reader r = new Reader(pc);
+        return new BackupSettings(
+                r.integer("backup.tenant.id", 1),
+                Path.of(r.text("backup.data.dir", "data")),
+                ZoneId.of(r.text("backup.timezone", "America/Sao_Paulo")),
+                r.text("backup.key.prefix", "gorgen-backup"),
+                r.text("database.url", ""),
+                r.text("backup.catalog.database.url", ""),
+                r.text("backup.dump.command", "mariadb-dump"),
+                r.list("backup.dump.extra.args"),
+                r.integer("backup.gzip.level", 6),
+                new S3Target("primary", r.text("backup.s3.endpoint", ""), r.text("backup.s3.region", "us-east-1"),
+                        r.text("backup.s3.access.key", ""), r.text("backup.s3.secret.key", ""),
+                        r.text("backup.s3.bucket", "gorgen-backup-primary")),
+                new S3Target("secondary", r.text("backup.s3.secondary.endpoint", ""),
+                        r.text("backup.s3.secondary.region", "us-east-1"), r.text("backup.s3.secondary.access.key", ""),
+                        r.text("backup.s3.secondary.secret.key", ""),
+                        r.text("backup.s3.secondary.bucket", "gorgen-backup-secondary")),
+                Boolean.parseBoolean(r.text("backup.s3.path.style", "true")),
+                r.text("backup.s3.checksum.mode", "when_required"),
+                Long.parseLong(r.text("backup.s3.part.size", "16777216")),
+                r.integer("backup.s3.embedded.port", 0),
+                r.text("backup.pgp.public.key.file", ""),
+                r.text("backup.pgp.private.key.file", ""),
+                r.text("backup.pgp.passphrase", ""),
+                new Mail(r.text("smtp.host", ""), r.integer("smtp.port", 25), r.text("smtp.user", ""),
+                        r.text("smtp.password", ""), r.text("smtp.from", "gorgen-backup@localhost"),
+                        r.text("smtp.protocol", "smtp"), Boolean.parseBoolean(r.text("smtp.starttls", "false")),
+                        r.text("backup.alert.email", "")),
+                r.text("backup.api.keys.file", "config/api-keys"));
+    }
+
+    /** The parsed database URL; throws with a clear message when it is missing or malformed. */
+    public DatabaseUrl database() {
+        return DatabaseUrl.parse(databaseUrl);
+    }
+
+    /** Where backup_history lives: its own URL, or the source database. */
+    public DatabaseUrl catalogDatabase() {
+        return catalogDatabaseUrl.isBlank() ? database() : DatabaseUrl.parse(catalogDatabaseUrl);
+    }
+
+    /** True when the catalog tables live inside the database being backed up. */
+    public boolean catalogInSource() {
+        return catalogDatabaseUrl.isBlank();
+    }
+
+    public Path spoolDir() {
+        return dataDir.resolve("spool");
+    }
+
+    @Override
+    public String toString() {
+        String db;
+        try {
+            db = database().toString();
+        } catch (IllegalArgumentException e) {
+            db = "(not configured)";
+        }
+        return "tenant=" + tenantId + ", database=" + db + ", " + primary + ", " + secondary + ", mail=" + mail
+                + ", dataDir=" + dataDir.toAbsolutePath();
+    }
+
+    private record Reader(PropertiesComponent pc) {
+        String text(String key, String dflt) {
+            return pc.resolveProperty(key).map(String::trim).orElse(dflt);
+        }
+
+        int integer(String key, int dflt) {
+            String v = text(key, "");
+            try {
+                return v.isEmpty() ? dflt : Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("setting " + key + " must be a whole number, got '" + v + "'");
+            }
+        }
+
+        List<String> list(String key) {
+            String v = text(key, "");
+            return v.isEmpty() ? List.of() : Arrays.asList(v.split("\\s+"));
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package br.com.gorgen.backup.storage;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Where objects live in the buckets. Everything of this installation is under {@code <prefix>/tenant-<id>/}; each
+ * database backup has its own folder holding the artifact and its {@code manifest.json}:
+ * {@code gorgen-backup/tenant-1/database/2026/01/05/full-20260105T060000Z-42/gorgen_full_20260105T060000Z.sql.gz.gpg}.
+ * Times are UTC so that keys sort and never repeat across daylight-saving changes.
+ */
+public record BackupKeyLayout(String prefix, int tenantId) {
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy/MM/dd").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    public String tenantRoot() {
+        return prefix + "/tenant-" + tenantId + "/";
+    }
+
+    public String databaseFolder(String type, Instant startedAt, long backupId) {
+        return tenantRoot() + "database/" + DAY.format(startedAt) + "/" + type + "-" + STAMP.format(startedAt) + "-" + backupId + "/";
+    }
+
+    public String databaseArtifact(String type, Instant startedAt, long backupId) {
+        return databaseFolder(type, startedAt, backupId) + "gorgen_" + type + "_" + STAMP.format(startedAt) + ".sql.gz.gpg";
+    }
+
+    public String manifest(String type, Instant startedAt, long backupId) {
+        return databaseFolder(type, startedAt, backupId) + "manifest.json";
+    }
+
+    /** The folder of an object key (up to and including the last slash). */
+    public static String folderOf(String key) {
+        return key.substring(0, key.lastIndexOf('/') + 1);
+    }
+}
