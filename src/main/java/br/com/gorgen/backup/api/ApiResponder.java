@@ -18,6 +18,11 @@ public class ApiResponder {
         in.setBody(Json.write(body));
     }
 
+    /** Last step of every API route: only the status and content type go back to the caller, no internal header. */
+    public void finish(Exchange exchange) {
+        exchange.getIn().removeHeaders("*", Exchange.HTTP_RESPONSE_CODE, Exchange.CONTENT_TYPE);
+    }
+
     /** Error handler of the API routes: known refusals keep their status; anything else is a 500 without internals. */
     public void error(Exchange exchange) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import br.com.gorgen.backup.catalog.AuditTrail;
 import br.com.gorgen.backup.catalog.BackupAlreadyRunningException;
 import br.com.gorgen.backup.catalog.BackupCoordinator;
 import br.com.gorgen.backup.catalog.BackupHistory;
@@ -26,16 +27,44 @@ public class BackupApi {
     private final BackupCoordinator coordinator;
     private final BackupHistory history;
     private final ScheduleInspector schedules;
+    private final AuditTrail audit;
 
-    public BackupApi(BackupCoordinator coordinator, BackupHistory history, ScheduleInspector schedules) {
+    public BackupApi(BackupCoordinator coordinator, BackupHistory history, ScheduleInspector schedules, AuditTrail audit) {
         this.coordinator = coordinator;
         this.history = history;
         this.schedules = schedules;
+        this.audit = audit;
+    }
+
+    /** GET /api/backup/audit?limit= (master): who did what, newest first. */
+    public void audit(Exchange exchange) throws ApiException {
+        int limit = parseLimit(exchange.getIn().getHeader("limit", String.class), 100);
+        try {
+            ApiResponder.respond(exchange, 200, Map.of("entries", audit.latest(limit)));
+        } catch (Exception e) {
+            throw new ApiException(503, "catalog_unavailable", "audit log unavailable: " + ErrorMessages.describe(e));
+        }
+    }
+
+    static int parseLimit(String limit, int dflt) throws ApiException {
+        if (limit == null || limit.isBlank()) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(limit.trim());
+            if (n >= 1 && n <= 1000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw ApiException.badRequest("limit must be a whole number between 1 and 1000");
     }
 
     /** POST /api/backup/trigger {"type":"full"}: claims the run slot and answers 202 with the new id. */
     public void trigger(Exchange exchange) throws ApiException {
         Message in = exchange.getIn();
+        requireJson(in);
         String type = parseTriggerType(in.getBody(String.class));
         in.setHeader(BackupHeaders.BACKUP_TYPE, type);
         in.setHeader(BackupHeaders.REQUESTED_BY, "api:" + in.getHeader(BackupHeaders.API_CALLER, String.class));
@@ -58,6 +87,13 @@ public class BackupApi {
         in.setHeader("AuditAction", "backup.trigger");
         in.setHeader("AuditTarget", "backup:" + id);
         in.setHeader("AuditDetails", "{\"type\":\"" + type + "\"}");
+    }
+
+    static void requireJson(Message in) throws ApiException {
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType == null || !contentType.toLowerCase().contains("json")) {
+            throw new ApiException(415, "unsupported_media_type", "send the request body as JSON with 'Content-Type: application/json'");
+        }
     }
 
     static String parseTriggerType(String body) throws ApiException {
@@ -87,12 +123,10 @@ public class BackupApi {
     public void history(Exchange exchange) throws ApiException {
         Message in = exchange.getIn();
         HistoryFilter filter;
+        int limit = parseLimit(in.getHeader("limit", String.class), 50);
         try {
-            String limit = in.getHeader("limit", String.class);
             filter = new HistoryFilter(blankToNull(in.getHeader("status", String.class)),
-                    blankToNull(in.getHeader("type", String.class)), limit == null ? 50 : Integer.parseInt(limit.trim()));
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("limit must be a whole number between 1 and 1000");
+                    blankToNull(in.getHeader("type", String.class)), limit);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }

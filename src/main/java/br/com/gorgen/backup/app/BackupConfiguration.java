@@ -12,6 +12,7 @@ import br.com.gorgen.backup.api.ApiResponder;
 import br.com.gorgen.backup.api.BackupApi;
 import br.com.gorgen.backup.api.ScheduleInspector;
 import br.com.gorgen.backup.archive.BackupArchiver;
+import br.com.gorgen.backup.catalog.AuditTrail;
 import br.com.gorgen.backup.catalog.BackupCoordinator;
 import br.com.gorgen.backup.catalog.BackupHistory;
 import br.com.gorgen.backup.catalog.ManifestWriter;
@@ -126,7 +127,8 @@ public class BackupConfiguration implements CamelConfiguration {
         // API
         registry.bind("apiAuthenticator", new ApiAuthenticator(new ApiKeys(Path.of(settings.apiKeysFile()))));
         registry.bind("apiResponder", new ApiResponder());
-        registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context)));
+        registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context),
+                new AuditTrail(dataSource, migrator, settings.tenantId())));
 
         prepareCatalog(migrator, coordinator, source);
     }

@@ -93,7 +93,7 @@ public final class PgpDecryptor {
         Objects.requireNonNull(encrypted, "encrypted");
         boolean success = false;
         try {
-            PGPEncryptedDataList encryptedDataList = readEncryptedDataList(PGPUtil.getDecoderStream(encrypted));
+            PGPEncryptedDataList encryptedDataList = readEncryptedDataList(encrypted);
             if (!encryptedDataList.isIntegrityProtected()
                     && !encryptedDataList.get(0).isAEAD()) {
                 throw new IOException("refusing to decrypt: message is not integrity protected (no MDC)");
@@ -116,15 +116,16 @@ public final class PgpDecryptor {
     }
 
     private static PGPEncryptedDataList readEncryptedDataList(InputStream in) throws IOException {
-        BcPGPObjectFactory factory = new BcPGPObjectFactory(in);
         Object object;
         try {
+            // Detects and strips ASCII armor.
+            BcPGPObjectFactory factory = new BcPGPObjectFactory(PGPUtil.getDecoderStream(in));
             object = factory.nextObject();
             while (object instanceof PGPMarker) {
                 object = factory.nextObject();
             }
         } catch (IOException | RuntimeException e) {
-            throw new IOException("input is not an OpenPGP message: " + e.getMessage(), e);
+            throw new IOException("input is not a valid OpenPGP message (corrupt or truncated?): " + e.getMessage(), e);
         }
         if (object instanceof PGPEncryptedDataList list && !list.isEmpty()) {
             return list;
@@ -215,7 +216,16 @@ public final class PgpDecryptor {
     }
 
     /** Unwraps compression and skips signature packets up to the literal data packet. */
-    private static InputStream literalDataStream(InputStream plaintext) throws IOException, PGPException {
+    private static InputStream literalDataStream(InputStream plaintext) throws IOException {
+        try {
+            return findLiteralData(plaintext);
+        } catch (IOException | PGPException | RuntimeException e) {
+            throw new IOException("integrity check failed: backup is corrupt or was tampered with "
+                    + "(cannot parse the decrypted content: " + e.getMessage() + ")", e);
+        }
+    }
+
+    private static InputStream findLiteralData(InputStream plaintext) throws IOException, PGPException {
         BcPGPObjectFactory factory = new BcPGPObjectFactory(plaintext);
         Object object = factory.nextObject();
         while (object != null) {

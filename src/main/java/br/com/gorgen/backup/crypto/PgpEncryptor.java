@@ -44,7 +44,7 @@ public final class PgpEncryptor {
     }
 
     /**
-     * Encrypts to {@code recipients}.
+     * Encrypts to {@code recipients} with explicit sources of randomness and time.
      *
      * @param random source of session keys and padding
      * @param clock supplies the modification date stored in the literal data packet
@@ -68,7 +68,8 @@ public final class PgpEncryptor {
      * @param target where the OpenPGP message is written; closed when the returned stream is
      * @param literalFileName file name recorded in the literal data packet (at most 255 bytes
      *     in UTF-8); {@code gpg --decrypt --use-embedded-filename} would use it
-     * @throws IOException if writing the packet headers to {@code target} fails
+     * @throws IOException if writing the packet headers to {@code target} fails; {@code target}
+     *     is then left open
      */
     public OutputStream encryptingStream(OutputStream target, String literalFileName) throws IOException {
         Objects.requireNonNull(target, "target");

@@ -66,6 +66,8 @@ public final class PgpKeyGenerator {
     }
 
     /**
+     * Uses the given sources of randomness and time.
+     *
      * @param random randomness for keys and S2K salts
      * @param clock creation time of keys and signatures
      */

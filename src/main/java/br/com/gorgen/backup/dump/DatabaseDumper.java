@@ -35,7 +35,7 @@ public class DatabaseDumper implements Processor {
         }
         SourceInfo info;
         try {
-            info = SourceInfo.read(source);
+            info = SourceInfo.read(source, ownTables);
         } catch (SQLException e) {
             throw new DumpFailedException("cannot connect to the source database " + source + ": " + e.getMessage(), e);
         }

@@ -105,8 +105,7 @@ public final class DumpProcess {
             }
             if (!exited) {
                 destroyTree(process);
-                throw new IOException(executable + " --version did not exit within "
-                        + VERSION_TIMEOUT.toSeconds() + " s");
+                throw new IOException(executable + " --version did not exit within " + describe(VERSION_TIMEOUT));
             }
             String text = readHead(output);
             if (process.exitValue() != 0) {
@@ -147,6 +146,12 @@ public final class DumpProcess {
         return MysqlOptionFile.readPassword(optionFile)
                 .map(password -> new SecretRedactor(List.of(password, MysqlOptionFile.escape(password))))
                 .orElseGet(SecretRedactor::none);
+    }
+
+    /** A duration for messages: {@code 60 s} or {@code 300 ms}. */
+    static String describe(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 
     /** File name of the executable, for messages: {@code /usr/bin/mariadb-dump} becomes {@code mariadb-dump}. */

@@ -154,8 +154,8 @@ public final class DumpStream extends InputStream {
             boolean exited = waitForExit();
             errorText = redactor.redact(stderr.readHead());
             if (!exited) {
-                fail(programName + " did not exit within " + exitTimeout.toSeconds()
-                        + " s after the end of its output" + suffix(StderrCapture.firstLines(errorText)));
+                fail(programName + " did not exit within " + DumpProcess.describe(exitTimeout)
+                        + " after the end of its output" + suffix(StderrCapture.firstLines(errorText)));
             }
             code = process.exitValue();
         } finally {

@@ -22,7 +22,8 @@ public record SourceInfo(String host, int port, String database, String serverVe
 
     public static final String PROPERTY = "BackupSourceInfo";
 
-    public static SourceInfo read(DatabaseUrl db) throws SQLException {
+    /** @param excludedTables tables left out of the dump (their triggers are left out of the inventory too) */
+    public static SourceInfo read(DatabaseUrl db, List<String> excludedTables) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", db.user());
         props.setProperty("password", db.password());
@@ -43,7 +44,9 @@ public record SourceInfo(String host, int port, String database, String serverVe
                     names(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'BASE TABLE' ORDER BY 1", schema),
                     names(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_TYPE = 'VIEW' ORDER BY 1", schema),
                     names(c, "SELECT CONCAT(ROUTINE_TYPE, ' ', ROUTINE_NAME) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA = ? ORDER BY 1", schema),
-                    names(c, "SELECT TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY 1", schema),
+                    names(c, "SELECT TRIGGER_NAME, EVENT_OBJECT_TABLE FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = ? ORDER BY 1", schema)
+                            .stream().filter(t -> !excludedTables.contains(t.substring(t.indexOf('\t') + 1)))
+                            .map(t -> t.substring(0, t.indexOf('\t'))).toList(),
                     names(c, "SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = ? ORDER BY 1", schema));
         }
     }
@@ -53,8 +56,9 @@ public record SourceInfo(String host, int port, String database, String serverVe
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, schema);
             try (ResultSet rs = ps.executeQuery()) {
+                int columns = rs.getMetaData().getColumnCount();
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    out.add(columns == 1 ? rs.getString(1) : rs.getString(1) + "\t" + rs.getString(2));
                 }
             }
         }

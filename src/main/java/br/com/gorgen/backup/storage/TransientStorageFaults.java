@@ -1,6 +1,7 @@
 package br.com.gorgen.backup.storage;
 
-import java.io.IOException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
@@ -9,7 +10,8 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 
 /**
- * Decides which storage faults are worth retrying: network failures and server-side errors (5xx, 429 throttling,
+ * Decides which faults of a backup run are worth retrying. Only storage faults qualify (a failed dump or a full
+ * local disk is final): network failures talking to S3, server-side errors (5xx, 429 throttling,
  * 408 timeouts), and a storage route that is not started yet because its bucket was unreachable at start-up.
  * Client errors (403 access denied, 404 no such bucket) are final.
  */
@@ -32,7 +34,7 @@ public class TransientStorageFaults {
                 int code = s.statusCode();
                 return code >= 500 || code == 429 || code == 408;
             }
-            if (c instanceof SdkClientException || c instanceof IOException
+            if (c instanceof SdkClientException || c instanceof SocketException || c instanceof SocketTimeoutException
                     || c instanceof DirectConsumerNotAvailableException) {
                 return true;
             }

@@ -17,11 +17,16 @@ import java.util.Arrays;
 import java.util.Random;
 
 import org.bouncycastle.bcpg.ArmoredOutputStream;
+import org.bouncycastle.bcpg.SymmetricKeyAlgorithmTags;
+import org.bouncycastle.openpgp.PGPEncryptedDataGenerator;
+import org.bouncycastle.openpgp.PGPLiteralDataGenerator;
 import org.bouncycastle.openpgp.PGPEncryptedDataList;
 import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
 import org.bouncycastle.openpgp.bc.BcPGPObjectFactory;
+import org.bouncycastle.openpgp.operator.bc.BcPGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyDataDecryptorFactory;
+import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenerator;
 import org.bouncycastle.openpgp.operator.bc.BcPBESecretKeyDecryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 import org.junit.jupiter.api.BeforeAll;
@@ -165,6 +170,24 @@ class PgpEncryptionRoundTripTest {
     }
 
     @Test
+    void refusesMessagesWithoutIntegrityProtection() throws Exception {
+        PGPEncryptedDataGenerator generator = new PGPEncryptedDataGenerator(
+                new BcPGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256).setWithIntegrityPacket(false));
+        generator.addMethod(new BcPublicKeyKeyEncryptionMethodGenerator(
+                PgpRecipients.load(alicePublic).encryptionKeys().get(0)));
+        ByteArrayOutputStream legacy = new ByteArrayOutputStream();
+        try (OutputStream encrypted = generator.open(legacy, new byte[1 << 16]);
+                OutputStream literal = new PGPLiteralDataGenerator().open(encrypted, PGPLiteralData.BINARY, "x",
+                        new java.util.Date(), new byte[1 << 16])) {
+            literal.write(randomBytes(100, 1));
+        }
+
+        assertThatThrownBy(() -> decrypt(aliceDecryptor, legacy.toByteArray()))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not integrity protected");
+    }
+
+    @Test
     void wrongPassphraseIsReportedClearly() throws Exception {
         byte[] ciphertext = encrypt(toAlice, randomBytes(10, 1));
         PgpDecryptor wrong = new PgpDecryptor(aliceSecret, "not the passphrase".toCharArray());
@@ -194,10 +217,10 @@ class PgpEncryptionRoundTripTest {
     void rejectsInputThatIsNotAnEncryptedMessage() throws Exception {
         assertThatThrownBy(() -> decrypt(aliceDecryptor, "hello, world".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("not an");
+                .hasMessageContaining("OpenPGP message");
         assertThatThrownBy(() -> decrypt(aliceDecryptor, new byte[0]))
                 .isInstanceOf(IOException.class)
-                .hasMessageContaining("not an");
+                .hasMessageContaining("OpenPGP message");
         assertThatThrownBy(() -> decrypt(aliceDecryptor, Files.readAllBytes(alicePublic)))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("not an encrypted OpenPGP message");

@@ -1,0 +1,163 @@
+package br.com.gorgen.backup.testbed;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import br.com.gorgen.backup.api.ApiKeys;
+import br.com.gorgen.backup.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+
+/**
+ * Everything a service-level test needs, all real: the shared MariaDB server with a fresh GORGEN database, two
+ * S3Proxy buckets, a GreenMail SMTP server, test keys and API keys. {@link #applyAsSystemProperties()} points the
+ * service's configuration at them (system properties override config/application.properties, like environment
+ * variables do in production).
+ */
+public final class ServiceTestBed implements AutoCloseable {
+    public static final String PRIMARY = "backups-primary";
+    public static final String SECONDARY = "backups-dr";
+    public static final String ADMIN_KEY = "admin-key-0123456789";
+    public static final String MASTER_KEY = "master-key-9876543210";
+    public static final String ALERT_EMAIL = "dr.andre@gorgen.test";
+
+    public final MariaDbServer db = MariaDbServer.shared();
+    public final TestKeys keys = TestKeys.shared();
+    public final S3Server s3;
+    public final GreenMail mail;
+    public final String database;
+    public final int httpPort = MariaDbServer.freePort();
+    public final Path dataDir;
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public ServiceTestBed(String database) {
+        this.database = database;
+        db.createGorgenDatabase(database);
+        s3 = new S3Server(PRIMARY, SECONDARY);
+        mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        mail.start();
+        try {
+            dataDir = Files.createTempDirectory("gorgen-data-");
+            Path apiKeys = dataDir.resolve("api-keys");
+            Files.writeString(apiKeys, "# test keys\nadmin " + ApiKeys.sha256Hex(ADMIN_KEY) + " ops-team\nmaster "
+                    + ApiKeys.sha256Hex(MASTER_KEY) + " dr-andre\n");
+            properties.put("backup.api.keys.file", apiKeys.toString());
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        properties.put("database.url", db.databaseUrl(database));
+        properties.put("backup.data.dir", dataDir.toString());
+        properties.put("backup.http.port", String.valueOf(httpPort));
+        properties.put("backup.s3.endpoint", s3.endpoint());
+        properties.put("backup.s3.access.key", S3Server.ACCESS_KEY);
+        properties.put("backup.s3.secret.key", S3Server.SECRET_KEY);
+        properties.put("backup.s3.bucket", PRIMARY);
+        properties.put("backup.s3.secondary.endpoint", s3.endpoint());
+        properties.put("backup.s3.secondary.access.key", S3Server.ACCESS_KEY);
+        properties.put("backup.s3.secondary.secret.key", S3Server.SECRET_KEY);
+        properties.put("backup.s3.secondary.bucket", SECONDARY);
+        properties.put("backup.s3.part.size", String.valueOf(5 * 1024 * 1024));
+        properties.put("backup.pgp.public.key.file", keys.publicKey().toString());
+        properties.put("smtp.host", "127.0.0.1");
+        properties.put("smtp.port", String.valueOf(mail.getSmtp().getPort()));
+        properties.put("backup.alert.email", ALERT_EMAIL);
+        properties.put("backup.retry.max", "2");
+        properties.put("backup.retry.delay.ms", "100");
+        properties.put("backup.retry.max.delay.ms", "500");
+    }
+
+    /** Sets (or replaces) one setting before {@link #applyAsSystemProperties()}. */
+    public ServiceTestBed with(String key, String value) {
+        properties.put(key, value);
+        return this;
+    }
+
+    public void applyAsSystemProperties() {
+        properties.forEach(System::setProperty);
+    }
+
+    @Override
+    public void close() {
+        properties.keySet().forEach(System::clearProperty);
+        mail.stop();
+        s3.close();
+    }
+
+    public record Response(int status, String body, Map<String, List<String>> headers) {
+        public JsonNode json() {
+            try {
+                return Json.mapper().readTree(body);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+    }
+
+    public Response get(String path, String apiKey) {
+        return send(HttpRequest.newBuilder(uri(path)).GET(), apiKey);
+    }
+
+    public Response postJson(String path, String apiKey, String json) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)), apiKey);
+    }
+
+    public Response post(String path, String apiKey, String contentType, String body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)), apiKey);
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    private Response send(HttpRequest.Builder builder, String apiKey) {
+        if (apiKey != null) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
+        try {
+            HttpResponse<String> r = http.send(builder.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Response(r.statusCode(), r.body(), r.headers().map());
+        } catch (IOException e) {
+            throw new AssertionError("HTTP call failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The history entry of one backup, through the API. */
+    public JsonNode backup(long id) {
+        for (JsonNode b : get("/api/backup/history?limit=1000", ADMIN_KEY).json().get("backups")) {
+            if (b.get("id").asLong() == id) {
+                return b;
+            }
+        }
+        throw new AssertionError("backup " + id + " not in history");
+    }
+
+    public List<String> mailSubjects() {
+        List<String> out = new ArrayList<>();
+        try {
+            for (var m : mail.getReceivedMessages()) {
+                out.add(m.getSubject());
+            }
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        return out;
+    }
+}
