@@ -84,6 +84,12 @@ public final class ServiceTestBed implements AutoCloseable {
         return this;
     }
 
+    /** Leaves a setting to config/application.properties (its default there). */
+    public ServiceTestBed without(String key) {
+        properties.remove(key);
+        return this;
+    }
+
     public void applyAsSystemProperties() {
         properties.forEach(System::setProperty);
     }
