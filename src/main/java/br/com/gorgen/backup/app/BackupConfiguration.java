@@ -15,6 +15,7 @@ import br.com.gorgen.backup.archive.BackupArchiver;
 import br.com.gorgen.backup.catalog.AuditTrail;
 import br.com.gorgen.backup.catalog.BackupCoordinator;
 import br.com.gorgen.backup.catalog.BackupHistory;
+import br.com.gorgen.backup.catalog.BackupMetrics;
 import br.com.gorgen.backup.catalog.ManifestWriter;
 import br.com.gorgen.backup.catalog.SchemaMigrator;
 import br.com.gorgen.backup.crypto.EncryptionKeyProvisioner;
@@ -37,6 +38,8 @@ import br.com.gorgen.backup.support.ClosingService;
 import br.com.gorgen.backup.support.ErrorMessages;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
@@ -114,7 +117,8 @@ public class BackupConfiguration implements CamelConfiguration {
                 secondary.bucket(), DumpProcess.toolVersion(settings.dumpCommand()), settings.gzipLevel()));
 
         // life cycle
-        BackupCoordinator coordinator = new BackupCoordinator(history, layout, buckets, settings.spoolDir(), clock);
+        BackupCoordinator coordinator = new BackupCoordinator(history, layout, buckets, settings.spoolDir(), clock,
+                new BackupMetrics(() -> meterRegistry(context)));
         registry.bind("backupCoordinator", coordinator);
 
         // notifications
@@ -131,6 +135,12 @@ public class BackupConfiguration implements CamelConfiguration {
                 new AuditTrail(dataSource, migrator, settings.tenantId())));
 
         prepareCatalog(migrator, coordinator, source);
+    }
+
+    /** The registry behind /observe/metrics (created by Camel's metrics support); a private one if metrics are off. */
+    private static MeterRegistry meterRegistry(CamelContext context) {
+        MeterRegistry r = context.getRegistry().findSingleByType(MeterRegistry.class);
+        return r != null ? r : new SimpleMeterRegistry();
     }
 
     private static HikariDataSource catalogDataSource(DatabaseUrl url) {

@@ -35,9 +35,12 @@ public class BackupCoordinator {
     private final BackupBuckets buckets;
     private final Path spoolDir;
     private final Clock clock;
+    private final BackupMetrics metrics;
     private final AtomicReference<Long> running = new AtomicReference<>();
 
-    public BackupCoordinator(BackupHistory history, BackupKeyLayout layout, BackupBuckets buckets, Path spoolDir, Clock clock) {
+    public BackupCoordinator(BackupHistory history, BackupKeyLayout layout, BackupBuckets buckets, Path spoolDir, Clock clock,
+            BackupMetrics metrics) {
+        this.metrics = metrics;
         this.history = history;
         this.layout = layout;
         this.buckets = buckets;
@@ -100,9 +103,12 @@ public class BackupCoordinator {
         long id = in.getHeader(BackupHeaders.BACKUP_ID, Long.class);
         ArchiveResult archive = exchange.getProperty(BackupHeaders.PROP_ARCHIVE, ArchiveResult.class);
         BinlogCoordinates binlog = exchange.getProperty(BinlogCoordinates.PROPERTY, BinlogCoordinates.class);
+        Instant completedAt = clock.instant();
         try {
-            history.markSuccess(id, clock.instant(), archive.storedBytes(), archive.storedSha256(), archive.plainBytes(),
+            history.markSuccess(id, completedAt, archive.storedBytes(), archive.storedSha256(), archive.plainBytes(),
                     archive.plainSha256(), binlog == null ? null : binlog.file(), binlog == null ? null : binlog.position());
+            metrics.succeeded(in.getHeader(BackupHeaders.BACKUP_TYPE, String.class),
+                    in.getHeader(BackupHeaders.STARTED_AT, Instant.class), completedAt, archive.storedBytes());
             LOG.info("Backup {} succeeded: {} bytes stored, sha256 {}", id, archive.storedBytes(), archive.storedSha256());
         } finally {
             release(exchange, id);
@@ -141,6 +147,9 @@ public class BackupCoordinator {
             }
         }
         safeMarkFailed(id, message + cleanup);
+        Instant startedAt = in.getHeader(BackupHeaders.STARTED_AT, Instant.class);
+        metrics.failed(in.getHeader(BackupHeaders.BACKUP_TYPE, "full", String.class),
+                startedAt == null ? clock.instant() : startedAt, clock.instant());
         LOG.error("Backup {} failed: {}{}", id, message, cleanup);
         release(exchange, id);
     }

@@ -104,6 +104,11 @@ class FullDatabaseBackupTest {
         assertThat(bed.db.names(restored, "SHOW FULL TABLES WHERE Table_type = 'VIEW'")).containsExactly("pacientes_resumo");
         assertThat(manifest.at("/objects/triggers").toString()).contains("atendimentos_atualiza_paciente");
 
+        // metrics
+        String metrics = bed.get("/observe/metrics", null).body();
+        assertThat(metrics).contains("gorgen_backup_runs_total{outcome=\"success\",type=\"full\"}")
+                .contains("gorgen_backup_last_success_timestamp_seconds{type=\"full\"}");
+
         // the success email arrived
         await("success email").atMost(Duration.ofSeconds(30))
                 .until(() -> bed.mailSubjects().stream().anyMatch(s -> s.contains("#" + id + " concluído com sucesso")));
@@ -131,6 +136,17 @@ class FullDatabaseBackupTest {
             gate.countDown();
         }
         await().atMost(Duration.ofSeconds(90)).until(() -> bed.backup(id).get("status").asText().equals("success"));
+    }
+
+    @Test
+    void observeEndpointsServeHealthMetricsAndAReadOnlyJolokiaForHawtio() {
+        assertThat(bed.get("/observe/health", null).body()).contains("UP");
+        assertThat(bed.get("/observe/metrics", null).body()).contains("camel_exchanges_total");
+        assertThat(bed.get("/observe/jolokia/search/org.apache.camel:type=routes,*", null).body())
+                .contains("backup-database-run");
+        ServiceTestBed.Response exec = bed.post("/observe/jolokia", null, "application/json",
+                "{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc\"}");
+        assertThat(exec.body()).contains("forbidden");
     }
 
     @Test
