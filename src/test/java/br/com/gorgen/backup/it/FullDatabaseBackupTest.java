@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
  * The full database backup end to end against the real services: the throwaway MariaDB, two S3Proxy buckets and
  * GreenMail; the result is restored with the real gpg, gunzip and mariadb tools and compared with the source.
  */
-@CamelMainTest(mainClass = BackupApplication.class, propertyPlaceholderLocations = "file:config/application.properties")
+@CamelMainTest(mainClass = BackupApplication.class, propertyPlaceholderLocations = "file:config/application.properties",
+        useJmx = true)
 class FullDatabaseBackupTest {
     static ServiceTestBed bed;
 
