@@ -37,6 +37,7 @@ public class BackupCoordinator {
     private final Clock clock;
     private final BackupMetrics metrics;
     private final AtomicReference<Long> running = new AtomicReference<>();
+    private static final String STORED_BUT_UNRECORDED = "BackupStoredButUnrecorded";
 
     public BackupCoordinator(BackupHistory history, BackupKeyLayout layout, BackupBuckets buckets, Path spoolDir, Clock clock,
             BackupMetrics metrics) {
@@ -98,7 +99,7 @@ public class BackupCoordinator {
     }
 
     /** Records success. The artifact and its manifest are stored and verified in both buckets by now. */
-    public void complete(Exchange exchange) throws SQLException {
+    public void complete(Exchange exchange) throws CatalogUnavailableException {
         Message in = exchange.getIn();
         long id = in.getHeader(BackupHeaders.BACKUP_ID, Long.class);
         ArchiveResult archive = exchange.getProperty(BackupHeaders.PROP_ARCHIVE, ArchiveResult.class);
@@ -110,6 +111,12 @@ public class BackupCoordinator {
             metrics.succeeded(in.getHeader(BackupHeaders.BACKUP_TYPE, String.class),
                     in.getHeader(BackupHeaders.STARTED_AT, Instant.class), completedAt, archive.storedBytes());
             LOG.info("Backup {} succeeded: {} bytes stored, sha256 {}", id, archive.storedBytes(), archive.storedSha256());
+        } catch (SQLException e) {
+            // the backup itself is complete (artifact and manifest verified in both buckets): keep it
+            exchange.setProperty(STORED_BUT_UNRECORDED, true);
+            throw new CatalogUnavailableException("backup " + id + " is stored and verified in both buckets (manifest "
+                    + in.getHeader(BackupHeaders.MANIFEST_KEY, String.class) + "), but its history row could not be "
+                    + "marked success: " + ErrorMessages.describe(e), e);
         } finally {
             release(exchange, id);
         }
@@ -132,6 +139,10 @@ public class BackupCoordinator {
         }
         String objectKey = in.getHeader(BackupHeaders.OBJECT_KEY, String.class);
         String cleanup = "";
+        if (exchange.getProperty(STORED_BUT_UNRECORDED, false, Boolean.class)) {
+            LOG.error("Backup {}: {}", id, message);
+            return;
+        }
         if (objectKey != null) {
             String folder = BackupKeyLayout.folderOf(objectKey);
             for (BackupBuckets.Bucket bucket : buckets.both()) {
@@ -154,8 +165,18 @@ public class BackupCoordinator {
         release(exchange, id);
     }
 
-    /** At start-up: rows left 'running' by a stopped process are failed, so nothing stays ambiguous. */
+    /**
+     * At start-up: rows left 'running' by a stopped process are failed, so nothing stays ambiguous, and their local
+     * work folders (ciphertext spool files, option files) are removed.
+     */
     public List<Long> recoverInterrupted() throws SQLException {
+        if (Files.isDirectory(spoolDir)) {
+            try (Stream<Path> stale = Files.list(spoolDir)) {
+                stale.filter(p -> p.getFileName().toString().startsWith("backup-")).forEach(BackupCoordinator::deleteTree);
+            } catch (IOException e) {
+                LOG.warn("Cannot clean the spool folder {}: {}", spoolDir, e.getMessage());
+            }
+        }
         return history.failInterrupted(clock.instant(),
                 "interrupted: the service stopped while this backup was running; its partial objects have no manifest");
     }
