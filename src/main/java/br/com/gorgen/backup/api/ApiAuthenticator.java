@@ -25,8 +25,15 @@ public class ApiAuthenticator {
         require(exchange, Role.MASTER);
     }
 
+    /**
+     * Request headers arrive as message headers: a caller must not be able to pose as a step of ours (our own
+     * headers) or steer a producer (camel-sql's query header, aws2-s3's bucket and key headers).
+     */
+    static final String FORGEABLE = "(?i)(Backup|Api|Audit|Notify|CamelSql|CamelAwsS3|CamelFile|CamelExec).*";
+
     private void require(Exchange exchange, Role needed) throws ApiException {
         Message in = exchange.getIn();
+        in.removeHeaders(FORGEABLE);
         String header = in.getHeader("Authorization", String.class);
         in.removeHeader("Authorization");
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {

@@ -2,17 +2,14 @@ package br.com.gorgen.backup.dump;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,23 +19,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import br.com.gorgen.backup.testbed.Cli;
+import br.com.gorgen.backup.testbed.MariaDbServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Integration test against a real, throwaway MariaDB server started in a temporary directory: the real
- * {@code mariadb-dump} output is streamed, inspected, checked and restored.
+ * Integration test against the real, throwaway MariaDB test server shared by the test JVM
+ * ({@link MariaDbServer#shared()}): the real {@code mariadb-dump} output is streamed, inspected, checked and restored.
+ * Its databases and its user are prefixed with {@code dumptest} so they never clash with other test classes.
  */
 class DumpProcessTest {
 
-    private static final String INSTALL_HINT =
-            "not found: install it with `apt-get install mariadb-server mariadb-client`";
-    private static final String USER = "backup";
+    private static final String USER = "dumptest";
+    private static final String SHOP = "dumptest_shop";
+    private static final String EMPTY_DB = "dumptest_empty_db";
+    private static final String RESTORED = "dumptest_shop_restored";
     /** A password with every character that is hard to quote. */
     private static final String PASSWORD = "p@ss\"w\\rd'x";
     private static final String TRICKY_TEXT = "a),(b \\') ; VALUES (1),(2) -- Dump completed";
@@ -48,61 +48,23 @@ class DumpProcessTest {
     @TempDir
     static Path tmp;
 
-    private static Process server;
     private static int port;
-    private static Path serverLog;
     private static String dumpExe;
     private static String clientExe;
 
     @BeforeAll
-    static void startServer() throws Exception {
-        String mariadbd = executable("mariadbd");
-        String installDb = executable("mariadb-install-db");
-        dumpExe = executable("mariadb-dump");
-        clientExe = executable("mariadb");
-
-        Path data = tmp.resolve("data");
-        Path installLog = tmp.resolve("install.log");
-        Process install = new ProcessBuilder(installDb, "--no-defaults", "--auth-root-authentication-method=normal",
-                "--datadir=" + data)
-                .redirectErrorStream(true).redirectOutput(installLog.toFile()).start();
-        if (!install.waitFor(180, TimeUnit.SECONDS) || install.exitValue() != 0) {
-            install.destroyForcibly();
-            fail("mariadb-install-db failed:\n" + tail(installLog));
-        }
-
-        port = freePort();
-        serverLog = tmp.resolve("server.log");
-        server = new ProcessBuilder(mariadbd, "--no-defaults", "--user=root", "--datadir=" + data,
-                "--socket=" + data.resolve("s.sock"), "--port=" + port, "--bind-address=127.0.0.1",
-                "--log-bin=" + data.resolve("binlog"), "--server-id=1", "--binlog-format=ROW",
-                "--skip-grant-tables=0")
-                .redirectErrorStream(true).redirectOutput(serverLog.toFile()).start();
-        try {
-            await("MariaDB accepting connections on port " + port)
-                    .atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(200))
-                    .failFast("mariadbd exited early", () -> !server.isAlive())
-                    .ignoreExceptions()
-                    .until(() -> {
-                        try (Connection c = root()) {
-                            return c.isValid(2);
-                        }
-                    });
-        } catch (RuntimeException | AssertionError e) {
-            fail("MariaDB did not start (" + e.getMessage() + "):\n" + tail(serverLog), e);
-        }
+    static void createSchemaOnSharedServer() throws Exception {
+        MariaDbServer server = MariaDbServer.shared(); // fails with an install hint when mariadbd is missing
+        port = server.port();
+        dumpExe = Cli.which("mariadb-dump", MariaDbServer.INSTALL_HINT).toString();
+        clientExe = Cli.which("mariadb", MariaDbServer.INSTALL_HINT).toString();
+        dropSchema();
         createSchema();
     }
 
     @AfterAll
-    static void stopServer() throws Exception {
-        if (server != null) {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+    static void dropSchemaFromSharedServer() throws Exception {
+        dropSchema();
     }
 
     @Test
@@ -111,7 +73,7 @@ class DumpProcessTest {
         Path dumpFile = work.resolve("shop.sql");
         DumpInspector inspector;
         try (MysqlOptionFile options = options(PASSWORD);
-             DumpStream dump = DumpProcess.start(command(options, "shop", true, List.of()));
+             DumpStream dump = DumpProcess.start(command(options, SHOP, true, List.of()));
              OutputStream out = Files.newOutputStream(dumpFile)) {
             dump.transferTo(out);
             inspector = dump.inspector();
@@ -130,22 +92,22 @@ class DumpProcessTest {
                 gtid -> assertThat(gtid).matches("\\d+-\\d+-\\d+(,\\d+-\\d+-\\d+)*").isEqualTo(serverGtid));
 
         String text = Files.readString(dumpFile, StandardCharsets.UTF_8);
-        assertThat(text).doesNotContain("CREATE DATABASE").doesNotContain("USE `shop`").contains("ação 😀")
+        assertThat(text).doesNotContain("CREATE DATABASE").doesNotContain("USE `" + SHOP + "`").contains("ação 😀")
                 .contains("\nINSERT INTO `audit` VALUES (NEW.id);\n"); // trigger body: not counted as rows
         try (Stream<Path> files = Files.list(work)) {
             assertThat(files.toList()).containsExactly(dumpFile); // the stderr file is gone
         }
 
-        restore(dumpFile, "shop_restored");
+        restore(dumpFile, RESTORED);
         for (String table : List.of("patients", "audit", "bulk", "empty_t", "we`ird")) {
-            assertThat(contents("shop_restored", table)).as(table).isEqualTo(contents("shop", table));
+            assertThat(contents(RESTORED, table)).as(table).isEqualTo(contents(SHOP, table));
         }
     }
 
     @Test
     void ignoredTablesAndDumpWithoutBinlogCoordinates() throws Exception {
         try (MysqlOptionFile options = options(PASSWORD);
-             DumpStream dump = DumpProcess.start(command(options, "shop", false, List.of("bulk", "we`ird")))) {
+             DumpStream dump = DumpProcess.start(command(options, SHOP, false, List.of("bulk", "we`ird")))) {
             dump.transferTo(OutputStream.nullOutputStream());
             Map<String, Long> expected = new LinkedHashMap<>(expectedRows());
             expected.remove("bulk");
@@ -160,7 +122,7 @@ class DumpProcessTest {
     void wrongPasswordFailsWithExitCodeAndAccessDeniedButNoPassword() throws Exception {
         String wrong = "wr0ng\"pa$$\\word";
         try (MysqlOptionFile options = options(wrong);
-             DumpStream dump = DumpProcess.start(command(options, "shop", true, List.of()))) {
+             DumpStream dump = DumpProcess.start(command(options, SHOP, true, List.of()))) {
             assertThatThrownBy(() -> dump.transferTo(OutputStream.nullOutputStream()))
                     .isInstanceOf(DumpFailedIOException.class)
                     .hasMessageStartingWith("mariadb-dump exited with code 2: ")
@@ -176,7 +138,7 @@ class DumpProcessTest {
     @Test
     void passwordIsNotOnTheCommandLineWhileTheDumpRuns() throws Exception {
         try (MysqlOptionFile options = options(PASSWORD)) {
-            DumpStream dump = DumpProcess.start(command(options, "shop", true, List.of()));
+            DumpStream dump = DumpProcess.start(command(options, SHOP, true, List.of()));
             try {
                 // the bulk table is far larger than the pipe buffer: unread, the dump blocks and stays alive
                 byte[] first = dump.readNBytes(4096);
@@ -188,7 +150,7 @@ class DumpProcessTest {
                 assertThat(dump.isRunning()).as("still running after reading its command line").isTrue();
 
                 assertThat(cmdline).startsWith(dumpExe + " --defaults-extra-file=" + options.path() + " ")
-                        .contains("--single-transaction").endsWith(" -- shop ")
+                        .contains("--single-transaction").endsWith(" -- " + SHOP + " ")
                         .doesNotContain(PASSWORD).doesNotContain("p@ss").doesNotContain("--password");
                 String environ = new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8);
                 assertThat(environ).doesNotContain("p@ss");
@@ -215,7 +177,7 @@ class DumpProcessTest {
     @Test
     void databaseWithoutTablesFails() throws Exception {
         try (MysqlOptionFile options = options(PASSWORD);
-             DumpStream dump = DumpProcess.start(command(options, "empty_db", true, List.of()))) {
+             DumpStream dump = DumpProcess.start(command(options, EMPTY_DB, true, List.of()))) {
             assertThatThrownBy(() -> dump.transferTo(OutputStream.nullOutputStream()))
                     .isInstanceOf(DumpFailedIOException.class)
                     .hasMessage("dump contains no tables");
@@ -229,24 +191,24 @@ class DumpProcessTest {
 
     // ---- schema ---------------------------------------------------------------------------------------------
 
+    /** Removes this test's databases and user (left over from an earlier run, or when the class is done). */
+    private static void dropSchema() {
+        List<String> statements = new ArrayList<>();
+        for (String db : List.of(SHOP, EMPTY_DB, RESTORED)) {
+            statements.add("DROP DATABASE IF EXISTS `" + db + "`");
+        }
+        for (String host : List.of("localhost", "127.0.0.1")) {
+            statements.add("DROP USER IF EXISTS '" + USER + "'@'" + host + "'");
+        }
+        MariaDbServer.shared().execRoot(null, statements.toArray(String[]::new));
+    }
+
     private static void createSchema() throws SQLException {
         try (Connection c = root(); Statement st = c.createStatement()) {
-            List<String[]> anonymous = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT User, Host FROM mysql.user WHERE User = ''")) {
-                while (rs.next()) {
-                    anonymous.add(new String[] {rs.getString(1), rs.getString(2)});
-                }
-            }
-            for (String[] account : anonymous) {
-                try (PreparedStatement drop = c.prepareStatement("DROP USER ?@?")) {
-                    drop.setString(1, account[0]);
-                    drop.setString(2, account[1]);
-                    drop.execute();
-                }
-            }
-            st.execute("CREATE DATABASE shop CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
-            st.execute("CREATE DATABASE empty_db");
-            st.execute("USE shop");
+            // the shared server has no anonymous accounts (MariaDbServer removes them), so USER@localhost works
+            st.execute("CREATE DATABASE " + SHOP + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
+            st.execute("CREATE DATABASE " + EMPTY_DB);
+            st.execute("USE " + SHOP);
             st.execute("CREATE TABLE patients (id INT PRIMARY KEY, name VARCHAR(200), note TEXT, photo BLOB)");
             st.execute("CREATE TABLE audit (patient_id INT)");
             st.execute("CREATE TABLE empty_t (id INT)");
@@ -278,7 +240,7 @@ class DumpProcessTest {
                     create.setString(3, PASSWORD);
                     create.execute();
                 }
-                for (String db : List.of("shop", "empty_db")) {
+                for (String db : List.of(SHOP, EMPTY_DB)) {
                     st.execute("GRANT SELECT, SHOW VIEW, TRIGGER, EVENT, LOCK TABLES ON " + db + ".* TO '"
                             + USER + "'@'" + host + "'");
                 }
@@ -321,8 +283,7 @@ class DumpProcessTest {
     }
 
     private static Connection root() throws SQLException {
-        return DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port
-                + "/?user=root&password=&sslMode=DISABLED&connectTimeout=2000&characterEncoding=UTF-8");
+        return MariaDbServer.shared().rootConnection(null);
     }
 
     private static BinlogPosition masterStatus() throws SQLException {
@@ -370,32 +331,5 @@ class DumpProcessTest {
                 .redirectInput(dumpFile.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(restore.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(restore.exitValue()).as(Files.readString(log)).isZero();
-    }
-
-    /** Absolute path of a MariaDB program; fails (never skips) when it is not installed. */
-    private static String executable(String name) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        dirs.addAll(List.of("/usr/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/mysql/bin"));
-        Optional<Path> found = dirs.stream().filter(d -> !d.isBlank()).map(d -> Path.of(d, name))
-                .filter(Files::isExecutable).findFirst();
-        if (found.isEmpty()) {
-            fail(name + " " + INSTALL_HINT);
-        }
-        return found.get().toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static String tail(Path log) {
-        try (Stream<String> lines = Files.lines(log)) {
-            List<String> all = lines.toList();
-            return String.join("\n", all.subList(Math.max(0, all.size() - 30), all.size()));
-        } catch (IOException e) {
-            return "(no log)";
-        }
     }
 }

@@ -160,6 +160,13 @@ class FullDatabaseBackupTest {
         assertThat(forbidden.status()).as(forbidden.body()).isEqualTo(403);
         assertThat(forbidden.json().get("reason").asText()).contains("master");
         assertThat(bed.get("/api/backup/audit", MASTER_KEY).status()).isEqualTo(200);
+        // request headers cannot pose as our own headers or steer a producer
+        ServiceTestBed.Response forged = bed.send(java.net.http.HttpRequest.newBuilder(bed.uri("/api/backup/audit"))
+                .header("ApiRole", "master").header("ApiCaller", "dr-andre").GET(), ADMIN_KEY);
+        assertThat(forged.status()).isEqualTo(403);
+        ServiceTestBed.Response steered = bed.send(java.net.http.HttpRequest.newBuilder(bed.uri("/api/backup/history"))
+                .header("CamelSqlQuery", "DELETE FROM backup_history").GET(), ADMIN_KEY);
+        assertThat(steered.status()).isEqualTo(200);
 
         ServiceTestBed.Response malformed = bed.postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":");
         assertThat(malformed.status()).isEqualTo(400);

@@ -125,11 +125,11 @@ public final class ServiceTestBed implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)), apiKey);
     }
 
-    private URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + httpPort + path);
     }
 
-    private Response send(HttpRequest.Builder builder, String apiKey) {
+    public Response send(HttpRequest.Builder builder, String apiKey) {
         if (apiKey != null) {
             builder.header("Authorization", "Bearer " + apiKey);
         }
