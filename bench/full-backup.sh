@@ -23,7 +23,9 @@ SERVICE_TIMEOUT=${BENCH_SERVICE_TIMEOUT:-$((300 + SIZE_MB))}
 RATIO_TARGET=1.3
 HEAP_MB=256
 
-DBDIR=$WORK/db-${SIZE_MB}mb # cached per size: data/ (the datadir) + complete (marker)
+# Bump when the schema or the generator changes: cached databases of other versions are then not reused.
+DATASET_VERSION=2
+DBDIR=$WORK/db-${SIZE_MB}mb-v$DATASET_VERSION # cached per size: data/ (the datadir) + complete (marker)
 D=$DBDIR/data
 RUN=$WORK/run # recreated on every run
 SERVICE_LOG=$WORK/service.log
@@ -236,8 +238,21 @@ ch = r.choice
 ri = r.randint
 
 
+VOCAB = sorted({w.strip(".,;:()/").lower() for lst in (SINTOMAS, PERIODOS, INTENS, MEDS, POSOLOGIA, EXAMES, RESULTADOS,
+                 EXAME_FISICO, ANTECEDENTES, ORIENT, MOTIVOS, [d for d, _ in DX], RUAS) for item in lst
+                 for w in item.split() if len(w) > 2} | {w.lower() for w in NOMES + SOBRENOMES})
+
+
+def free_note():
+    words = r.choices(VOCAB, k=ri(6, 18))
+    for _ in range(ri(0, 2)):
+        words.insert(ri(0, len(words)), ch((f"{ri(1, 999)}", f"{ri(1, 99)},{ri(0, 9)}", f"{ri(1, 28):02d}/{ri(1, 12):02d}")))
+    return "Obs.: " + " ".join(words).capitalize() + "."
+
+
 def sentence():
-    k = ri(0, 14)
+    k = ri(0, 18)
+    if k >= 15: return free_note()
     if k == 0: return f"Paciente refere {ch(SINTOMAS)} {ch(PERIODOS)}, {ch(INTENS)}."
     if k == 1: return f"Nega {ch(SINTOMAS)}, {ch(SINTOMAS)} e {ch(SINTOMAS)}."
     if k == 2: return f"Relata melhora parcial após uso de {ch(MEDS)} {ch(POSOLOGIA)}."
@@ -491,7 +506,7 @@ mkdir -p "$GNUPGHOME"
 chmod 700 "$GNUPGHOME"
 gpg --batch --quiet --pinentry-mode loopback --passphrase '' --quick-gen-key 'Bench <bench@local>' rsa3072 encr never \
   >/dev/null 2>&1 || die "gpg key generation failed"
-FPR=$(gpg --batch --with-colons --list-keys 'bench@local' | awk -F: '/^fpr:/ { print $10; exit }')
+FPR=$(gpg --batch --with-colons --list-keys 'bench@local' 2>/dev/null | awk -F: '/^fpr:/ { print $10; exit }')
 [[ -n $FPR ]] || die "no key fingerprint"
 gpg --batch --armor --export "$FPR" >"$RUN/bench-public.asc"
 
@@ -564,19 +579,31 @@ BACKUP_ID=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"
 log "backup $BACKUP_ID running"
 
 STATUS=running
+SEEN_DUMP=0
+T_DUMP_END=""
 deadline=$((SECONDS + SERVICE_TIMEOUT))
 RSS_MAX_KB=0
 while :; do
   body=$(api GET '/api/backup/history?limit=1' 2>/dev/null || true)
-  if [[ $body =~ \"id\":([0-9]+), ]] && [[ ${BASH_REMATCH[1]} == "$BACKUP_ID" ]] && [[ $body =~ \"status\":\"([a-z_]+)\" ]]; then
+  # cheap parse of the (pretty-printed) JSON: the first "id" and "status" are those of the newest backup
+  if [[ $body =~ \"id\"[[:space:]]*:[[:space:]]*([0-9]+) ]] && [[ ${BASH_REMATCH[1]} == "$BACKUP_ID" ]] &&
+    [[ $body =~ \"status\"[[:space:]]*:[[:space:]]*\"([a-z_]+)\" ]]; then
     STATUS=${BASH_REMATCH[1]}
     [[ $STATUS == success || $STATUS == failed ]] && break
   fi
   kill -0 "$SERVICE_PID" 2>/dev/null || { STATUS="service died"; break; }
+  # end of the dump (and so of gzip + encryption to the spool file): the service's mariadb-dump child is gone
+  if [[ -z $T_DUMP_END ]]; then
+    if pgrep -P "$SERVICE_PID" -x mariadb-dump >/dev/null; then
+      SEEN_DUMP=1
+    elif [[ $SEEN_DUMP == 1 ]]; then
+      T_DUMP_END=$(now)
+    fi
+  fi
   rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVICE_PID/status" 2>/dev/null || echo 0)
   ((rss > RSS_MAX_KB)) && RSS_MAX_KB=$rss
   ((SECONDS < deadline)) || { STATUS="timeout after ${SERVICE_TIMEOUT} s"; break; }
-  sleep 0.5
+  sleep 0.25
 done
 t1=$(now)
 SVC_SECS=$(calc "sprintf(\"%.2f\", $t1 - $t0)")
@@ -603,6 +630,7 @@ VERIFY="not run"
 PLAIN_BYTES=0
 STORED_BYTES=0
 SECONDARY="not checked"
+PHASES=""
 SERVICE_TIMES=""
 if [[ $STATUS == success ]]; then
   artifact=$(find "$RUN/service-data/s3/gorgen-backup-primary" -name '*.sql.gz.gpg' -type f -print -quit)
@@ -637,6 +665,13 @@ print(n, h.hexdigest(), int(b"-- Dump completed" in tail))' >"$RUN/verify.out"
   fi
   second=$(find "$RUN/service-data/s3/gorgen-backup-secondary" -name "$(basename "$artifact")" -type f -print -quit)
   if [[ -n $second ]] && cmp -s "$artifact" "$second"; then SECONDARY="identical copy"; else SECONDARY="MISSING or different"; fi
+  # where the time went, from the POST: dump child gone (dump + gzip + encryption to the spool file done), the
+  # primary / secondary object written (upload complete; each is then read back and checked), status success
+  rel() { calc "sprintf(\"%.1f\", $1 - $t0)"; }
+  PHASES="dump+gzip+encrypt done $([[ -n $T_DUMP_END ]] && rel "$T_DUMP_END" || echo '?') s"
+  PHASES+=", primary object written $(rel "$(stat -c %.3Y "$artifact")") s"
+  [[ -n $second ]] && PHASES+=", secondary object written $(rel "$(stat -c %.3Y "$second")") s"
+  PHASES+=", success seen ${SVC_SECS} s"
 fi
 
 # ------------------------------------------------------------------------------------------------ report
@@ -649,6 +684,7 @@ mb() { calc "sprintf(\"%.1f\", $1 / 1048576)"; }
     echo "dump size          $(mb "$PLAIN_BYTES") MB ($PLAIN_BYTES bytes, manifest plaintextBytes)"
     echo "baseline           ${BASE_SECS} s  $(calc "sprintf(\"%.1f\", $PLAIN_BYTES / 1048576 / $BASE_SECS)") MB/s  (mariadb-dump | gzip -6 | gpg, stored $(mb "$BASE_STORED") MB)"
     echo "service            ${SVC_SECS} s  $(calc "sprintf(\"%.1f\", $PLAIN_BYTES / 1048576 / $SVC_SECS)") MB/s  (POST to status=success; manifest startedAt..completedAt ${SERVICE_TIMES} s)"
+    echo "service timeline   $PHASES (from the POST)"
     RATIO=$(calc "sprintf(\"%.2f\", $SVC_SECS / $BASE_SECS)")
     echo "ratio              ${RATIO} (service / baseline, target <= $RATIO_TARGET)"
     echo "stored             $(mb "$STORED_BYTES") MB, compression $(calc "sprintf(\"%.2f\", $PLAIN_BYTES / $STORED_BYTES)"):1; secondary bucket: $SECONDARY"

@@ -11,6 +11,9 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPOutputStream;
 
 import br.com.gorgen.backup.crypto.PgpEncryptor;
@@ -57,34 +60,137 @@ public class BackupArchiver implements Processor {
         in.setHeader(BackupHeaders.STORE_CONTENT_TYPE, "application/pgp-encrypted");
     }
 
-    /** Writes the encrypted, compressed form of {@code source} to {@code target} (which must not exist). */
+    /**
+     * Writes the encrypted, compressed form of {@code source} to {@code target} (which must not exist).
+     *
+     * <p>Two threads share the work so that both cores are used, as a shell pipeline would: the calling thread reads
+     * the source (for a dump, that also counts rows) and hashes the plaintext; a writer thread compresses, encrypts,
+     * hashes and writes. They exchange a small fixed set of buffers, so memory stays constant. A failure on either
+     * side stops both and removes the partial file.
+     */
     public ArchiveResult archive(InputStream source, Path target, String literalName) throws IOException {
         MessageDigest plainDigest = sha256();
         MessageDigest storedDigest = sha256();
         OutputStream file = new BufferedOutputStream(Files.newOutputStream(target, StandardOpenOption.CREATE_NEW), 1 << 16);
         DigestingCounter stored = new DigestingCounter(file, storedDigest);
         long plainBytes = 0;
+        Handoff handoff = new Handoff();
+        Thread writer = null;
         try {
             OutputStream gzip = new LeveledGzip(encryptor.encryptingStream(stored, literalName), gzipLevel);
-            byte[] buf = new byte[1 << 16];
+            writer = new Thread(() -> handoff.drainInto(gzip), "backup-archiver-" + target.getFileName());
+            writer.setDaemon(true);
+            writer.start();
+            byte[] buf = handoff.freeBuffer();
             for (int n; (n = source.read(buf)) > 0;) {
                 plainDigest.update(buf, 0, n);
                 plainBytes += n;
-                gzip.write(buf, 0, n);
+                handoff.pass(buf, n);
+                buf = handoff.freeBuffer();
             }
-            gzip.close(); // finishes gzip, then the OpenPGP packets, then the file
-        } catch (IOException | RuntimeException e) {
+            handoff.finish();
+            writer.join();
+            handoff.rethrowWriterFailure();
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            handoff.abort();
+            if (writer != null) {
+                try {
+                    writer.join(30_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             try {
                 file.close();
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
             Files.deleteIfExists(target);
-            throw e;
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+                throw new IOException("archiving interrupted", e);
+            }
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw (RuntimeException) e;
         }
         HexFormat hex = HexFormat.of();
         return new ArchiveResult(target, plainBytes, hex.formatHex(plainDigest.digest()), stored.count,
                 hex.formatHex(storedDigest.digest()));
+    }
+
+    /** The buffers passed from the reading thread to the writer thread, and how either side stops the other. */
+    private static final class Handoff {
+        private static final int BUFFERS = 8;
+        private static final int SIZE = 1 << 17;
+        private static final Chunk END = new Chunk(null, 0);
+        private static final Chunk ABORT = new Chunk(null, -1);
+
+        private record Chunk(byte[] buf, int len) {
+        }
+
+        private final BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(BUFFERS + 2);
+        private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
+        private volatile Throwable writerFailure;
+
+        Handoff() {
+            for (int i = 0; i < BUFFERS; i++) {
+                free.add(new byte[SIZE]);
+            }
+        }
+
+        byte[] freeBuffer() throws IOException, InterruptedException {
+            while (true) {
+                rethrowWriterFailure();
+                byte[] b = free.poll(100, TimeUnit.MILLISECONDS);
+                if (b != null) {
+                    return b;
+                }
+            }
+        }
+
+        void pass(byte[] buf, int len) throws InterruptedException {
+            full.put(new Chunk(buf, len));
+        }
+
+        void finish() throws InterruptedException {
+            full.put(END);
+        }
+
+        void abort() {
+            full.offer(ABORT);
+        }
+
+        void rethrowWriterFailure() throws IOException {
+            Throwable t = writerFailure;
+            if (t instanceof IOException io) {
+                throw io;
+            }
+            if (t != null) {
+                throw new IOException("compressing or encrypting the backup failed: " + t.getMessage(), t);
+            }
+        }
+
+        /** Writer thread: compresses and encrypts every chunk; closes the chain at the end (finishing all formats). */
+        void drainInto(OutputStream gzip) {
+            try {
+                while (true) {
+                    Chunk c = full.take();
+                    if (c == END) {
+                        gzip.close();
+                        return;
+                    }
+                    if (c == ABORT) {
+                        return;
+                    }
+                    gzip.write(c.buf(), 0, c.len());
+                    free.put(c.buf());
+                }
+            } catch (Throwable t) {
+                writerFailure = t;
+            }
+        }
     }
 
     private static MessageDigest sha256() {
