@@ -22,6 +22,8 @@ fi
 SERVICE_TIMEOUT=${BENCH_SERVICE_TIMEOUT:-$((300 + SIZE_MB))}
 RATIO_TARGET=1.3
 HEAP_MB=256
+# Upper bound of each bulk step (loading one table, the baseline dump, the decryption check), seconds.
+STEP_TIMEOUT=$((300 + SIZE_MB))
 
 # Bump when the schema or the generator changes: cached databases of other versions are then not reused.
 DATASET_VERSION=2
@@ -55,29 +57,34 @@ SERVICE_PID=""
 BG_PIDS=()
 export GNUPGHOME=$RUN/gnupg
 
+# A clean shutdown (all pages flushed) keeps the cached datadir fast to reopen.
+stop_mariadb() {
+  if [[ -n $MARIADB_PID ]] && kill -0 "$MARIADB_PID" 2>/dev/null; then
+    timeout 120 mariadb-admin --no-defaults --socket="$D/s.sock" -uroot shutdown >/dev/null 2>&1 ||
+      kill "$MARIADB_PID" 2>/dev/null || true
+    for _ in $(seq 1 240); do kill -0 "$MARIADB_PID" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$MARIADB_PID" 2>/dev/null || true
+  fi
+  MARIADB_PID=""
+}
+
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   for p in "${BG_PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
   if [[ -n $SERVICE_PID ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-    kill "$SERVICE_PID" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.5; done
+    kill "$SERVICE_PID" 2>/dev/null || true # graceful: Camel waits for a running backup, so not for long
+    for _ in $(seq 1 20); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.5; done
     kill -9 "$SERVICE_PID" 2>/dev/null || true
   fi
-  if [[ -n $MARIADB_PID ]] && kill -0 "$MARIADB_PID" 2>/dev/null; then
-    # a clean shutdown keeps the cached datadir fast to reopen
-    timeout 60 mariadb-admin --no-defaults --socket="$D/s.sock" -uroot shutdown >/dev/null 2>&1 ||
-      kill "$MARIADB_PID" 2>/dev/null || true
-    for _ in $(seq 1 120); do kill -0 "$MARIADB_PID" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$MARIADB_PID" 2>/dev/null || true
-  fi
+  stop_mariadb
   [[ -d $GNUPGHOME ]] && gpgconf --kill all >/dev/null 2>&1 || true
   rm -f "$RUN"/*.fifo "$RUN/client.cnf" 2>/dev/null || true
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'log "interrupted, cleaning up"; exit 130' INT
+trap 'log "terminated, cleaning up"; exit 143' TERM
 
 # ------------------------------------------------------------------------------------------------ the jar
 if [[ -n ${GORGEN_JAR:-} ]]; then
@@ -112,27 +119,28 @@ if [[ ! -d $D ]]; then
     --datadir="$D" >"$WORK/install-db.log" 2>&1 || { tail -20 "$WORK/install-db.log" >&2; die "mariadb-install-db failed"; }
 fi
 
-DB_PORT=$(free_port)
+start_mariadb() {
+  DB_PORT=$(free_port)
+  mariadbd --no-defaults --user=root --datadir="$D" --socket="$D/s.sock" --port="$DB_PORT" --bind-address=127.0.0.1 \
+    --log-bin="$D/binlog" --server-id=1 --binlog-format=ROW --innodb-buffer-pool-size=256M \
+    --max-allowed-packet=256M --local-infile=1 >>"$MARIADB_LOG" 2>&1 &
+  MARIADB_PID=$!
+  log "mariadbd pid $MARIADB_PID on 127.0.0.1:$DB_PORT"
+  local deadline=$((SECONDS + 60))
+  until mariadb-admin --no-defaults --socket="$D/s.sock" -uroot --connect-timeout=2 ping >/dev/null 2>&1; do
+    kill -0 "$MARIADB_PID" 2>/dev/null || { tail -30 "$MARIADB_LOG" >&2; die "mariadbd exited"; }
+    ((SECONDS < deadline)) || { tail -30 "$MARIADB_LOG" >&2; die "mariadbd did not answer within 60 s"; }
+    sleep 0.3
+  done
+}
 : >"$MARIADB_LOG"
-mariadbd --no-defaults --user=root --datadir="$D" --socket="$D/s.sock" --port="$DB_PORT" --bind-address=127.0.0.1 \
-  --log-bin="$D/binlog" --server-id=1 --binlog-format=ROW --innodb-buffer-pool-size=256M \
-  --max-allowed-packet=256M --local-infile=1 >>"$MARIADB_LOG" 2>&1 &
-MARIADB_PID=$!
-log "mariadbd pid $MARIADB_PID on 127.0.0.1:$DB_PORT"
-deadline=$((SECONDS + 60))
-until mariadb-admin --no-defaults --socket="$D/s.sock" -uroot --connect-timeout=2 ping >/dev/null 2>&1; do
-  kill -0 "$MARIADB_PID" 2>/dev/null || { tail -30 "$MARIADB_LOG" >&2; die "mariadbd exited"; }
-  ((SECONDS < deadline)) || { tail -30 "$MARIADB_LOG" >&2; die "mariadbd did not answer within 60 s"; }
-  sleep 0.3
-done
+start_mariadb
 
 DB_PASSWORD="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 mysql_root -e "DELETE FROM mysql.global_priv WHERE User=''; FLUSH PRIVILEGES;
   CREATE USER IF NOT EXISTS 'bench'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
   ALTER USER 'bench'@'127.0.0.1' IDENTIFIED BY '$DB_PASSWORD';
   GRANT ALL PRIVILEGES ON *.* TO 'bench'@'127.0.0.1'; FLUSH PRIVILEGES;"
-(umask 077 && printf '[client]\nuser=bench\npassword=%s\nhost=127.0.0.1\nport=%s\nprotocol=TCP\n' \
-  "$DB_PASSWORD" "$DB_PORT" >"$RUN/client.cnf")
 
 # ------------------------------------------------------------------------------------------------ data
 # Writes TSV rows for LOAD DATA to stdout. Deterministic (seeded). Texts are built from a large pool of
@@ -464,7 +472,8 @@ load_table() {
   python3 "$RUN/gen.py" "$table" "$budget" "$npac" >"$fifo" 2>"$RUN/$table.rows" &
   gen_pid=$!
   BG_PIDS+=("$gen_pid")
-  if ! mysql_root --local-infile=1 gorgen -e "
+  if ! timeout "$STEP_TIMEOUT" mariadb --no-defaults --socket="$D/s.sock" -uroot --default-character-set=utf8mb4 \
+    --local-infile=1 gorgen -e "
     SET SESSION sql_log_bin=0; SET SESSION foreign_key_checks=0; SET SESSION unique_checks=0;
     LOAD DATA LOCAL INFILE '$fifo' INTO TABLE $table CHARACTER SET utf8mb4
       FIELDS TERMINATED BY '\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\n' (${!cols_var});
@@ -493,10 +502,15 @@ if [[ ! -f $DBDIR/complete ]]; then
   mysql_root gorgen -e "SET SESSION sql_log_bin=0; $OBJECTS_SQL"
   mysql_root -e "FLUSH BINARY LOGS; PURGE BINARY LOGS BEFORE NOW();" || true
   touch "$DBDIR/complete"
-  log "database built in $(calc "sprintf(\"%.1f\", $(now) - $t_build)") s"
+  log "database built in $(calc "sprintf(\"%.1f\", $(now) - $t_build)") s; restarting the server so that the load's"
+  log "background flushing cannot slow down the measurements (a cached run starts from the same state)"
+  stop_mariadb
+  start_mariadb
 else
   log "reusing cached database $DBDIR"
 fi
+(umask 077 && printf '[client]\nuser=bench\npassword=%s\nhost=127.0.0.1\nport=%s\nprotocol=TCP\n' \
+  "$DB_PASSWORD" "$DB_PORT" >"$RUN/client.cnf")
 DATA_BYTES=$(mysql_root -N -e "SELECT SUM(data_length + index_length) FROM information_schema.tables WHERE table_schema='gorgen'")
 # Warm the OS page cache so that neither run pays for cold reads of the datafiles.
 cat "$D"/gorgen/*.ibd >/dev/null
@@ -517,7 +531,7 @@ log "baseline: mariadb-dump | gzip -6 | gpg"
 BASE_OUT=$RUN/baseline.sql.gz.gpg
 t0=$(now)
 set +e
-mariadb-dump --defaults-extra-file="$RUN/client.cnf" --single-transaction --quick --routines --triggers --events \
+timeout "$STEP_TIMEOUT" mariadb-dump --defaults-extra-file="$RUN/client.cnf" --single-transaction --quick --routines --triggers --events \
   --hex-blob --default-character-set=utf8mb4 --max-allowed-packet=1G --master-data=2 --gtid \
   --ignore-table=gorgen.backup_history --ignore-table=gorgen.backup_audit_log \
   --ignore-table=gorgen.backup_schema_version gorgen 2>"$RUN/baseline-dump.err" |
@@ -647,7 +661,7 @@ PYEOF
   )
   log "verifying $artifact (gpg --decrypt | gunzip)"
   set +e
-  gpg --batch --quiet --decrypt "$artifact" 2>"$RUN/verify-gpg.err" | gunzip | python3 -c '
+  timeout "$STEP_TIMEOUT" gpg --batch --quiet --decrypt "$artifact" 2>"$RUN/verify-gpg.err" | gunzip | python3 -c '
 import hashlib, sys
 h, n, tail = hashlib.sha256(), 0, b""
 for b in iter(lambda: sys.stdin.buffer.read(1 << 20), b""):
@@ -669,8 +683,8 @@ print(n, h.hexdigest(), int(b"-- Dump completed" in tail))' >"$RUN/verify.out"
   # primary / secondary object written (upload complete; each is then read back and checked), status success
   rel() { calc "sprintf(\"%.1f\", $1 - $t0)"; }
   PHASES="dump+gzip+encrypt done $([[ -n $T_DUMP_END ]] && rel "$T_DUMP_END" || echo '?') s"
-  PHASES+=", primary object written $(rel "$(stat -c %.3Y "$artifact")") s"
-  [[ -n $second ]] && PHASES+=", secondary object written $(rel "$(stat -c %.3Y "$second")") s"
+  PHASES+=", primary object complete $(rel "$(stat -c %.3Y "$artifact")") s"
+  [[ -n $second ]] && PHASES+=", secondary object complete $(rel "$(stat -c %.3Y "$second")") s"
   PHASES+=", success seen ${SVC_SECS} s"
 fi
 
