@@ -16,6 +16,7 @@ import br.com.gorgen.backup.catalog.AuditTrail;
 import br.com.gorgen.backup.catalog.BackupCoordinator;
 import br.com.gorgen.backup.catalog.BackupHistory;
 import br.com.gorgen.backup.catalog.BackupMetrics;
+import br.com.gorgen.backup.catalog.CatalogPreparer;
 import br.com.gorgen.backup.catalog.ManifestWriter;
 import br.com.gorgen.backup.catalog.SchemaMigrator;
 import br.com.gorgen.backup.crypto.EncryptionKeyProvisioner;
@@ -35,7 +36,6 @@ import br.com.gorgen.backup.storage.S3ClientFactory;
 import br.com.gorgen.backup.storage.StoredObjectVerifier;
 import br.com.gorgen.backup.storage.TransientStorageFaults;
 import br.com.gorgen.backup.support.ClosingService;
-import br.com.gorgen.backup.support.ErrorMessages;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -134,7 +134,9 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context),
                 new AuditTrail(dataSource, migrator, settings.tenantId())));
 
-        prepareCatalog(migrator, coordinator, source);
+        CatalogPreparer preparer = new CatalogPreparer(migrator, coordinator, settings.catalogDatabase().toString());
+        registry.bind("catalogPreparer", preparer);
+        preparer.prepare();
     }
 
     /** The registry behind /observe/metrics (created by Camel's metrics support); a private one if metrics are off. */
@@ -155,19 +157,6 @@ public class BackupConfiguration implements CamelConfiguration {
         // the service starts even when the database is down; calls fail with a clear error until it is back
         config.setInitializationFailTimeout(-1);
         return new HikariDataSource(config);
-    }
-
-    private static void prepareCatalog(SchemaMigrator migrator, BackupCoordinator coordinator, DatabaseUrl source) {
-        try {
-            migrator.ensureMigrated();
-            List<Long> interrupted = coordinator.recoverInterrupted();
-            if (!interrupted.isEmpty()) {
-                LOG.error("Backups {} were interrupted by a stop of the service and are now marked failed", interrupted);
-            }
-        } catch (Exception e) {
-            LOG.error("The catalog database ({}) is unreachable at start-up: {}. The service runs, but backups will "
-                    + "fail until the database is reachable.", source, ErrorMessages.describe(e));
-        }
     }
 
     private static void configureMail(CamelContext context, BackupSettings.Mail mail) {
