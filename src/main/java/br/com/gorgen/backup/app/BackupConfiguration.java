@@ -19,6 +19,13 @@ import br.com.gorgen.backup.catalog.BackupMetrics;
 import br.com.gorgen.backup.catalog.CatalogPreparer;
 import br.com.gorgen.backup.catalog.ManifestWriter;
 import br.com.gorgen.backup.catalog.SchemaMigrator;
+import br.com.gorgen.backup.api.RestoreApi;
+import br.com.gorgen.backup.restore.ArtifactLocator;
+import br.com.gorgen.backup.restore.DatabaseRestorer;
+import br.com.gorgen.backup.restore.PrivateKeySource;
+import br.com.gorgen.backup.restore.RestoreCoordinator;
+import br.com.gorgen.backup.restore.RestoreHistory;
+import br.com.gorgen.backup.restore.RestoreValidator;
 import br.com.gorgen.backup.crypto.EncryptionKeyProvisioner;
 import br.com.gorgen.backup.crypto.PgpEncryptor;
 import br.com.gorgen.backup.crypto.PgpRecipients;
@@ -61,7 +68,8 @@ public class BackupConfiguration implements CamelConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(BackupConfiguration.class);
 
     /** Tables of the service itself, left out of its dumps when the catalog lives in the source database. */
-    static final List<String> OWN_TABLES = List.of("backup_history", "backup_audit_log", "backup_schema_version");
+    static final List<String> OWN_TABLES = List.of("backup_history", "backup_audit_log", "backup_schema_version",
+            "restore_history");
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -134,7 +142,22 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context),
                 new AuditTrail(dataSource, migrator, settings.tenantId())));
 
-        CatalogPreparer preparer = new CatalogPreparer(migrator, coordinator, settings.catalogDatabase().toString());
+        // restore
+        PrivateKeySource keys = new PrivateKeySource(settings.pgpPrivateKeyFile(), settings.pgpPassphrase(),
+                settings.pgpPassphraseFile(), settings.dataDir());
+        DatabaseUrl restoreServer = settings.restoreServer();
+        RestoreHistory restores = new RestoreHistory(dataSource, migrator, settings.tenantId());
+        RestoreCoordinator restoreCoordinator = new RestoreCoordinator(restores, history, keys,
+                settings.restore().databasePrefix(), clock);
+        registry.bind("restoreCoordinator", restoreCoordinator);
+        registry.bind("artifactLocator", new ArtifactLocator(history, buckets));
+        registry.bind("databaseRestorer", new DatabaseRestorer(restoreServer, settings.restore().clientCommand(), keys,
+                settings.spoolDir(), settings.restore().skipBinlog()));
+        registry.bind("restoreValidator", new RestoreValidator(restoreServer));
+        registry.bind("restoreApi", new RestoreApi(restoreCoordinator, restores));
+
+        CatalogPreparer preparer = new CatalogPreparer(migrator, coordinator, restoreCoordinator,
+                settings.catalogDatabase().toString());
         registry.bind("catalogPreparer", preparer);
         preparer.prepare();
     }

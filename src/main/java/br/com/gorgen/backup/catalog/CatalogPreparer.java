@@ -2,6 +2,7 @@ package br.com.gorgen.backup.catalog;
 
 import java.util.List;
 
+import br.com.gorgen.backup.restore.RestoreCoordinator;
 import br.com.gorgen.backup.support.ErrorMessages;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,13 +16,16 @@ public class CatalogPreparer {
 
     private final SchemaMigrator migrator;
     private final BackupCoordinator coordinator;
+    private final RestoreCoordinator restores;
     private final String databaseDescription;
     private volatile boolean ready;
     private volatile boolean reportedDown;
 
-    public CatalogPreparer(SchemaMigrator migrator, BackupCoordinator coordinator, String databaseDescription) {
+    public CatalogPreparer(SchemaMigrator migrator, BackupCoordinator coordinator, RestoreCoordinator restores,
+            String databaseDescription) {
         this.migrator = migrator;
         this.coordinator = coordinator;
+        this.restores = restores;
         this.databaseDescription = databaseDescription;
     }
 
@@ -41,6 +45,9 @@ public class CatalogPreparer {
                 if (!interrupted.isEmpty()) {
                     LOG.error("Backups {} were interrupted by a stop of the service and are now marked failed", interrupted);
                 }
+            }
+            if (restores.runningId().isEmpty()) {
+                restores.recoverInterrupted();
             }
             ready = true;
             if (reportedDown) {

@@ -28,7 +28,8 @@ public class SchemaMigrator {
     private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
 
     /** The migrations, in order. Add new files at the end; never edit an applied one. */
-    static final List<String> MIGRATIONS = List.of("V1__backup_history.sql", "V2__backup_audit_log.sql");
+    static final List<String> MIGRATIONS = List.of("V1__backup_history.sql", "V2__backup_audit_log.sql",
+            "V3__restore_history.sql");
 
     private final DataSource dataSource;
     private volatile boolean migrated;

@@ -80,6 +80,64 @@ public class NotificationComposer {
         set(exchange, Severity.CRITICAL, subject, body);
     }
 
+    public void restoreSucceeded(Exchange exchange) {
+        Message in = exchange.getIn();
+        Object id = in.getHeader("RestoreId");
+        Object backupId = in.getHeader("RestoreBackupId");
+        String database = in.getHeader("RestoreTargetDatabase", String.class);
+        String subject = "[GORGEN Backup] Restauração #" + id + " do backup #" + backupId + " verificada";
+        String body = """
+                A restauração #%s do backup #%s no banco isolado %s terminou e foi verificada: todas as tabelas têm as
+                contagens de linhas do manifesto, as views, rotinas, gatilhos e eventos existem e as chaves estrangeiras
+                estão íntegras. O banco de produção não foi alterado.
+
+                ---
+                Restore #%s of backup #%s into the isolated database %s finished and was verified (row counts, schema
+                objects, foreign keys). Production was not touched.
+                """.formatted(id, backupId, database, id, backupId, database);
+        set(exchange, Severity.INFO, subject, body);
+    }
+
+    public void restoreFailed(Exchange exchange) {
+        Message in = exchange.getIn();
+        Object id = in.getHeader("RestoreId");
+        String error = in.getHeader("RestoreError", "erro desconhecido", String.class);
+        String subject = "[GORGEN Backup] CRÍTICO: restauração " + (id == null ? "não iniciada" : "#" + id + " falhou");
+        String body = """
+                ALERTA CRÍTICO: a restauração %s do backup #%s falhou em %s.
+
+                  Erro: %s
+
+                Um backup que não se restaura não protege nada: investigue a causa agora.
+
+                ---
+                CRITICAL: restore %s of backup #%s failed at %s.
+                  Error: %s
+                """.formatted(id == null ? "" : "#" + id, in.getHeader("RestoreBackupId"), when.format(Instant.now()),
+                error, id == null ? "" : "#" + id, in.getHeader("RestoreBackupId"), Instant.now(), error);
+        set(exchange, Severity.CRITICAL, subject, body);
+    }
+
+    /** A copy of a backup was missing or corrupt (the other copy was used). */
+    public void badCopy(Exchange exchange) {
+        Message in = exchange.getIn();
+        String problem = in.getHeader("RestoreBadCopy", String.class);
+        Object backupId = in.getHeader("RestoreBackupId");
+        String subject = "[GORGEN Backup] CRÍTICO: cópia do backup #" + backupId + " ausente ou corrompida";
+        String body = """
+                ALERTA CRÍTICO: uma cópia do backup #%s está ausente ou corrompida; a restauração usa a outra cópia.
+
+                  Problema: %s
+
+                Verifique o bucket afetado (falha de disco, exclusão indevida ou ataque) e refaça um backup completo.
+
+                ---
+                CRITICAL: a copy of backup #%s is missing or corrupt; the restore uses the other copy.
+                  Problem: %s
+                """.formatted(backupId, problem, backupId, problem);
+        set(exchange, Severity.CRITICAL, subject, body);
+    }
+
     private void set(Exchange exchange, Severity severity, String subject, String body) {
         Message in = exchange.getIn();
         in.setHeader(BackupHeaders.NOTIFY_SEVERITY, severity.name());

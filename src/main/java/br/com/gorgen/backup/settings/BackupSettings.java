@@ -31,8 +31,14 @@ public record BackupSettings(
         String pgpPublicKeyFile,
         String pgpPrivateKeyFile,
         String pgpPassphrase,
+        String pgpPassphraseFile,
+        Restore restore,
         Mail mail,
         String apiKeysFile) {
+
+    /** Where and how restores run. An empty URL means the source server with DATABASE_URL's credentials. */
+    public record Restore(String databaseUrl, String databasePrefix, String clientCommand, boolean skipBinlog) {
+    }
 
     /** SMTP settings; {@link #enabled()} is false when no host or recipient is configured. */
     public record Mail(String host, int port, String user, String password, String from, String protocol,
@@ -74,6 +80,10 @@ public record BackupSettings(
                 r.text("backup.pgp.public.key.file", ""),
                 r.text("backup.pgp.private.key.file", ""),
                 r.text("backup.pgp.passphrase", ""),
+                r.text("backup.pgp.passphrase.file", ""),
+                new Restore(r.text("backup.restore.database.url", ""), r.text("backup.restore.database.prefix", "gorgen_restore"),
+                        r.text("backup.restore.client.command", "mariadb"),
+                        Boolean.parseBoolean(r.text("backup.restore.skip.binlog", "true"))),
                 new Mail(r.text("smtp.host", ""), r.integer("smtp.port", 25), r.text("smtp.user", ""),
                         r.text("smtp.password", ""), r.text("smtp.from", "gorgen-backup@localhost"),
                         r.text("smtp.protocol", "smtp"), Boolean.parseBoolean(r.text("smtp.starttls", "false")),
@@ -89,6 +99,11 @@ public record BackupSettings(
     /** Where backup_history lives: its own URL, or the source database. */
     public DatabaseUrl catalogDatabase() {
         return catalogDatabaseUrl.isBlank() ? database() : DatabaseUrl.parse(catalogDatabaseUrl);
+    }
+
+    /** The server restores run on, with the credentials to use there. */
+    public DatabaseUrl restoreServer() {
+        return restore.databaseUrl().isBlank() ? database() : DatabaseUrl.parse(restore.databaseUrl());
     }
 
     /** True when the catalog tables live inside the database being backed up. */

@@ -1,0 +1,151 @@
+package br.com.gorgen.backup.restore;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+
+import br.com.gorgen.backup.crypto.PgpDecryptor;
+import br.com.gorgen.backup.dump.MysqlOptionFile;
+import br.com.gorgen.backup.settings.DatabaseUrl;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+
+/**
+ * Loads a verified backup copy into the target database, streaming all the way: S3 object → OpenPGP decryption →
+ * gunzip → definer and schema-qualifier rewrite → the {@code mariadb} client's stdin. Nothing is staged on disk or in memory. The client
+ * gets its password from a private option file, never on its command line; its exit code and stderr decide.
+ */
+public class DatabaseRestorer implements Processor {
+    private static final Logger LOG = LoggerFactory.getLogger(DatabaseRestorer.class);
+
+    private final DatabaseUrl server;
+    private final String clientCommand;
+    private final PrivateKeySource keys;
+    private final Path workRoot;
+    private final boolean skipBinlog;
+
+    /**
+     * @param server      the restore server and the credentials to use there (its database part is not used)
+     * @param keys        where the decryption key comes from (only where restores run)
+     * @param skipBinlog  keep an isolated restore out of the server's binary log (replicas do not need it)
+     */
+    public DatabaseRestorer(DatabaseUrl server, String clientCommand, PrivateKeySource keys, Path workRoot, boolean skipBinlog) {
+        this.server = server;
+        this.clientCommand = clientCommand;
+        this.keys = keys;
+        this.workRoot = workRoot;
+        this.skipBinlog = skipBinlog;
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        String target = in.getHeader(RestoreHeaders.TARGET_DATABASE, String.class);
+        ArtifactLocator.Source source = exchange.getProperty(RestoreHeaders.PROP_SOURCE, ArtifactLocator.Source.class);
+        PgpDecryptor decryptor = keys.decryptor();
+        createDatabase(target);
+        Files.createDirectories(workRoot);
+        Path work = Files.createTempDirectory(workRoot, "restore-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try (MysqlOptionFile options = MysqlOptionFile.create(work, server.user(), server.password(), server.host(),
+                server.port())) {
+            load(source, target, decryptor, options, work);
+        } catch (Exception e) {
+            dropQuietly(target); // a half-loaded database is of no use to anyone
+            throw e;
+        } finally {
+            deleteQuietly(work);
+        }
+    }
+
+    private void load(ArtifactLocator.Source source, String target, PgpDecryptor decryptor, MysqlOptionFile options,
+            Path work) throws Exception {
+        Path stderr = work.resolve("client.err");
+        List<String> command = new ArrayList<>(List.of(clientCommand, options.defaultsExtraFileOption(),
+                "--default-character-set=utf8mb4", "--max-allowed-packet=1G", "--batch", "--database=" + target));
+        Process client = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(stderr.toFile()).start();
+        long definers;
+        try (InputStream object = source.bucket().client().getObject(GetObjectRequest.builder()
+                .bucket(source.bucket().name()).key(source.backup().filePath()).build());
+                InputStream sql = new GZIPInputStream(decryptor.decryptingStream(object), 1 << 16);
+                RestoreRewriter stdin = new RestoreRewriter(client.getOutputStream(),
+                        source.manifest().source().database())) {
+            if (skipBinlog) {
+                stdin.write("SET SESSION sql_log_bin = 0;\n".getBytes(StandardCharsets.US_ASCII));
+            }
+            sql.transferTo(stdin);
+            definers = stdin.rewritten();
+        } catch (IOException e) {
+            client.destroyForcibly();
+            client.waitFor(30, TimeUnit.SECONDS);
+            String clientError = firstLines(stderr);
+            throw new RestoreFailedException("restore into " + target + " stopped: " + e.getMessage()
+                    + (clientError.isEmpty() ? "" : " (client: " + clientError + ")"), e);
+        }
+        if (!client.waitFor(6, TimeUnit.HOURS)) {
+            client.destroyForcibly();
+            throw new RestoreFailedException("the " + clientCommand + " client did not finish loading " + target);
+        }
+        if (client.exitValue() != 0) {
+            throw new RestoreFailedException(clientCommand + " exited with code " + client.exitValue() + " while loading "
+                    + target + ": " + firstLines(stderr));
+        }
+        LOG.info("Backup {} loaded into {} from bucket {} ({} definer clause(s) or schema-qualified line(s) rewritten)",
+                source.backup().id(), target, source.bucket().name(), definers);
+    }
+
+    private void createDatabase(String target) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", server.user());
+        props.setProperty("password", server.password());
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), props); Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE `" + target + "` CHARACTER SET utf8mb4");
+        }
+    }
+
+    private void dropQuietly(String target) {
+        Properties props = new Properties();
+        props.setProperty("user", server.user());
+        props.setProperty("password", server.password());
+        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), props); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS `" + target + "`");
+        } catch (SQLException e) {
+            LOG.warn("Cannot drop the half-loaded database {}: {}", target, e.getMessage());
+        }
+    }
+
+    private static String firstLines(Path file) {
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
+            return text.length() > 1500 ? text.substring(0, 1500) + "…" : text;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("Cannot clean restore work folder {}: {}", dir, e.getMessage());
+        }
+    }
+}

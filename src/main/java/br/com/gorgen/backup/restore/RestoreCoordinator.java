@@ -1,0 +1,150 @@
+package br.com.gorgen.backup.restore;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import br.com.gorgen.backup.catalog.BackupHistory;
+import br.com.gorgen.backup.catalog.BackupRecord;
+import br.com.gorgen.backup.catalog.CatalogUnavailableException;
+import br.com.gorgen.backup.support.ErrorMessages;
+import br.com.gorgen.backup.support.Json;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Owns the life cycle of a restore: one at a time, a restore_history row from start to verified or failed. */
+public class RestoreCoordinator {
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreCoordinator.class);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+
+    /** Why a restore cannot start; the API turns it into an HTTP status. */
+    public static class RestoreNotStartedException extends Exception {
+        private final int status;
+        private final Long runningId;
+
+        public RestoreNotStartedException(int status, String message, Long runningId) {
+            super(message);
+            this.status = status;
+            this.runningId = runningId;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public Long runningId() {
+            return runningId;
+        }
+    }
+
+    private final RestoreHistory history;
+    private final BackupHistory backups;
+    private final PrivateKeySource keys;
+    private final String targetPrefix;
+    private final Clock clock;
+    private final AtomicReference<Long> running = new AtomicReference<>();
+
+    public RestoreCoordinator(RestoreHistory history, BackupHistory backups, PrivateKeySource keys, String targetPrefix,
+            Clock clock) {
+        if (!targetPrefix.matches("[A-Za-z0-9_]{1,40}")) {
+            throw new IllegalArgumentException("BACKUP_RESTORE_DATABASE_PREFIX must be 1-40 letters, digits or '_'");
+        }
+        this.history = history;
+        this.backups = backups;
+        this.keys = keys;
+        this.targetPrefix = targetPrefix;
+        this.clock = clock;
+    }
+
+    public Optional<Long> runningId() {
+        return Optional.ofNullable(running.get()).filter(id -> id > 0);
+    }
+
+    /** Checks the request and claims the slot. Headers in: backup id, kind, requested by. */
+    public void begin(Exchange exchange) throws RestoreNotStartedException, CatalogUnavailableException {
+        Message in = exchange.getIn();
+        long backupId = in.getHeader(RestoreHeaders.BACKUP_ID, Long.class);
+        String kind = in.getHeader(RestoreHeaders.KIND, "isolated", String.class);
+        String requestedBy = in.getHeader(RestoreHeaders.REQUESTED_BY, String.class);
+        BackupRecord backup;
+        try {
+            backup = backups.findById(backupId)
+                    .orElseThrow(() -> new RestoreNotStartedException(404, "backup " + backupId + " does not exist", null));
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("the catalog database is unreachable: " + ErrorMessages.describe(e), e);
+        }
+        if (!"success".equals(backup.status())) {
+            throw new RestoreNotStartedException(409, "backup " + backupId + " is '" + backup.status()
+                    + "': only successful backups can be restored", null);
+        }
+        String noKey = keys.unavailableReason();
+        if (noKey != null) {
+            throw new RestoreNotStartedException(503, noKey, null);
+        }
+        if (!running.compareAndSet(null, -1L)) {
+            throw new RestoreNotStartedException(409, "a restore is already running", running.get());
+        }
+        try {
+            Instant startedAt = clock.instant();
+            String target = targetPrefix + "_" + backupId + "_" + STAMP.format(startedAt);
+            long id = history.insertRunning(backupId, kind, target, startedAt, requestedBy);
+            running.set(id);
+            in.setHeader(RestoreHeaders.RESTORE_ID, id);
+            in.setHeader(RestoreHeaders.TARGET_DATABASE, target);
+            in.setHeader(RestoreHeaders.STARTED_AT, startedAt);
+            LOG.info("Restore {} of backup {} into {} started by {}", id, backupId, target, requestedBy);
+        } catch (SQLException e) {
+            running.set(null);
+            throw new CatalogUnavailableException("the catalog database is unreachable: " + ErrorMessages.describe(e), e);
+        }
+    }
+
+    public void complete(Exchange exchange) throws SQLException {
+        finish(exchange, "verified", null);
+    }
+
+    public void fail(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String message = ErrorMessages.describe(cause);
+        exchange.getIn().setHeader("RestoreError", message);
+        if (exchange.getIn().getHeader(RestoreHeaders.RESTORE_ID) == null) {
+            LOG.error("Restore could not start: {}", message);
+            return;
+        }
+        try {
+            finish(exchange, "failed", message);
+        } catch (SQLException e) {
+            LOG.error("Restore failed ({}) and its history row could not be updated: {}", message, e.getMessage());
+        }
+    }
+
+    private void finish(Exchange exchange, String status, String error) throws SQLException {
+        Message in = exchange.getIn();
+        long id = in.getHeader(RestoreHeaders.RESTORE_ID, Long.class);
+        ArtifactLocator.Source source = exchange.getProperty(RestoreHeaders.PROP_SOURCE, ArtifactLocator.Source.class);
+        RestoreValidator.Validation validation = exchange.getProperty(RestoreHeaders.PROP_VALIDATION,
+                RestoreValidator.Validation.class);
+        try {
+            history.finish(id, status, clock.instant(), source == null ? null : source.bucket().name(),
+                    validation == null ? null : Json.write(validation), error);
+            if (error == null) {
+                LOG.info("Restore {} verified: {} tables, {} rows", id, validation.tablesChecked(), validation.rowsChecked());
+            } else {
+                LOG.error("Restore {} failed: {}", id, error);
+            }
+        } finally {
+            running.compareAndSet(id, null);
+        }
+    }
+
+    /** At start-up: restores left running by a stopped process are failed. */
+    public void recoverInterrupted() throws SQLException {
+        history.failInterrupted(clock.instant());
+    }
+}

@@ -1,0 +1,22 @@
+package br.com.gorgen.backup.restore;
+
+/** Headers and exchange properties of a restore run. */
+public final class RestoreHeaders {
+    private RestoreHeaders() {
+    }
+
+    public static final String RESTORE_ID = "RestoreId";
+    public static final String BACKUP_ID = "RestoreBackupId";
+    public static final String KIND = "RestoreKind";
+    public static final String TARGET_DATABASE = "RestoreTargetDatabase";
+    public static final String REQUESTED_BY = "RestoreRequestedBy";
+    public static final String STARTED_AT = "RestoreStartedAt";
+    /** The copy chosen for the restore (after checksum verification). */
+    public static final String PROP_SOURCE = "RestoreSource";
+    /** The manifest of the backup being restored. */
+    public static final String PROP_MANIFEST = "RestoreManifest";
+    /** The validation result. */
+    public static final String PROP_VALIDATION = "RestoreValidation";
+    /** Text of a problem found with one copy (for the CRITICAL alert about it). */
+    public static final String BAD_COPY = "RestoreBadCopy";
+}

@@ -1,0 +1,144 @@
+package br.com.gorgen.backup.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import br.com.gorgen.backup.BackupApplication;
+import br.com.gorgen.backup.testbed.ServiceTestBed;
+import br.com.gorgen.backup.testbed.TestKeys;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static br.com.gorgen.backup.testbed.ServiceTestBed.ADMIN_KEY;
+import static br.com.gorgen.backup.testbed.ServiceTestBed.MASTER_KEY;
+import static br.com.gorgen.backup.testbed.ServiceTestBed.PRIMARY;
+import static br.com.gorgen.backup.testbed.ServiceTestBed.SECONDARY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Restore over HTTP into an isolated database, against the real services: the restored data equals the source, a
+ * corrupt primary copy is detected and the secondary used (with a CRITICAL alert), two corrupt copies refuse.
+ */
+@CamelMainTest(mainClass = BackupApplication.class, propertyPlaceholderLocations = "file:config/application.properties")
+class RestoreTest {
+    static ServiceTestBed bed;
+
+    @BeforeAll
+    static void startServices() {
+        bed = new ServiceTestBed("gorgen_restore_src");
+        // definers of a user that does not exist on the restore target
+        bed.db.execRoot(null, "CREATE USER IF NOT EXISTS 'gorgen_app'@'%' IDENTIFIED BY 'x'",
+                "GRANT ALL ON gorgen_restore_src.* TO 'gorgen_app'@'%'");
+        bed.db.execRoot("gorgen_restore_src", "CREATE DEFINER='gorgen_app'@'%' VIEW atendimentos_por_paciente AS "
+                + "SELECT paciente_id, COUNT(*) AS n FROM atendimentos GROUP BY paciente_id");
+        bed.with("backup.pgp.private.key.file", TestKeys.shared().secretKey().toString())
+                .with("backup.pgp.passphrase", TestKeys.PASSPHRASE).applyAsSystemProperties();
+    }
+
+    @AfterAll
+    static void stopServices() {
+        bed.db.execRoot(null, "DROP USER IF EXISTS 'gorgen_app'@'%'");
+        bed.close();
+    }
+
+    static long fullBackup() {
+        long id = bed.postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"full\"}").json().get("id").asLong();
+        await().atMost(Duration.ofSeconds(90)).until(() -> bed.backup(id).get("status").asText().equals("success"));
+        return id;
+    }
+
+    static JsonNode awaitRestore(long restoreId) {
+        await().atMost(Duration.ofSeconds(120)).until(() -> !bed.get("/api/backup/restore/" + restoreId, MASTER_KEY).json()
+                .get("status").asText().equals("running"));
+        return bed.get("/api/backup/restore/" + restoreId, MASTER_KEY).json();
+    }
+
+    @Test
+    void restoresIntoAnIsolatedDatabaseThatEqualsTheSourceAndIsVerified() {
+        long backupId = fullBackup();
+        // the definer account disappears before the restore (a restore on another server)
+        bed.db.execRoot(null, "DROP USER IF EXISTS 'gorgen_app'@'%'");
+
+        assertThat(bed.postJson("/api/backup/restore/" + backupId, ADMIN_KEY, "{}").status()).isEqualTo(403);
+        ServiceTestBed.Response accepted = bed.postJson("/api/backup/restore/" + backupId, MASTER_KEY, "{}");
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        long restoreId = accepted.json().get("restoreId").asLong();
+        String database = accepted.json().get("database").asText();
+        assertThat(database).startsWith("gorgen_restore_" + backupId + "_");
+
+        JsonNode result = awaitRestore(restoreId);
+        assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("verified");
+        assertThat(result.get("sourceBucket").asText()).isEqualTo(PRIMARY);
+        assertThat(result.at("/validation/differences")).isEmpty();
+        assertThat(result.at("/validation/rowCounts/atendimentos").asLong()).isEqualTo(1500);
+
+        List<String> tables = new ArrayList<>(bed.db.rowCounts(bed.database).keySet());
+        tables.removeIf(t -> t.startsWith("backup_") || t.equals("restore_history"));
+        assertThat(bed.db.checksums(database, tables)).isEqualTo(bed.db.checksums(bed.database, tables));
+        // the view whose definer no longer exists works in the restored database
+        assertThat(bed.db.names(database, "SELECT COUNT(*) FROM atendimentos_por_paciente")).containsExactly("400");
+        assertThat(bed.db.names(database, "SELECT VIEW_DEFINITION FROM information_schema.VIEWS WHERE TABLE_SCHEMA = '"
+                + database + "' AND TABLE_NAME = 'atendimentos_por_paciente'").get(0)).doesNotContain(bed.database);
+        await().atMost(Duration.ofSeconds(30)).until(() -> bed.mailSubjects().stream()
+                .anyMatch(s -> s.contains("Restauração #" + restoreId) && s.contains("verificada")));
+
+        // audited
+        assertThat(bed.get("/api/backup/audit", MASTER_KEY).body()).contains("backup.restore").contains("backup:" + backupId);
+    }
+
+    @Test
+    void aCorruptPrimaryCopyIsDetectedAndTheSecondaryIsUsedWithACriticalAlert() throws Exception {
+        long backupId = fullBackup();
+        String key = bed.backup(backupId).get("filePath").asText();
+        flipAByte(bed.s3.objectFile(PRIMARY, key));
+
+        long restoreId = bed.postJson("/api/backup/restore/" + backupId, MASTER_KEY, "").json().get("restoreId").asLong();
+        JsonNode result = awaitRestore(restoreId);
+        assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("verified");
+        assertThat(result.get("sourceBucket").asText()).isEqualTo(SECONDARY);
+        await().atMost(Duration.ofSeconds(30)).until(() -> bed.mailSubjects().stream()
+                .anyMatch(s -> s.contains("CRÍTICO") && s.contains("cópia do backup #" + backupId)));
+    }
+
+    @Test
+    void twoCorruptCopiesRefuseTheRestoreAndTouchNothing() throws Exception {
+        long backupId = fullBackup();
+        String key = bed.backup(backupId).get("filePath").asText();
+        flipAByte(bed.s3.objectFile(PRIMARY, key));
+        flipAByte(bed.s3.objectFile(SECONDARY, key));
+
+        ServiceTestBed.Response accepted = bed.postJson("/api/backup/restore/" + backupId, MASTER_KEY, "{}");
+        String database = accepted.json().get("database").asText();
+        JsonNode result = awaitRestore(accepted.json().get("restoreId").asLong());
+        assertThat(result.get("status").asText()).isEqualTo("failed");
+        assertThat(result.get("errorMessage").asText()).contains("no intact copy").contains("nothing was touched");
+        assertThat(bed.db.names(null, "SHOW DATABASES")).doesNotContain(database);
+    }
+
+    @Test
+    void refusesBadRequestsClearly() {
+        assertThat(bed.postJson("/api/backup/restore/abc", MASTER_KEY, "{}").status()).isEqualTo(400);
+        assertThat(bed.postJson("/api/backup/restore/999999", MASTER_KEY, "{}").status()).isEqualTo(404);
+        assertThat(bed.postJson("/api/backup/restore/1", MASTER_KEY, "{\"target\":\"elsewhere\"}").status()).isEqualTo(400);
+        assertThat(bed.get("/api/backup/restore/999999", MASTER_KEY).status()).isEqualTo(404);
+    }
+
+    static void flipAByte(Path file) throws Exception {
+        try (var ch = Files.newByteChannel(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long pos = ch.size() / 2;
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+            ch.position(pos).read(b);
+            b.flip();
+            byte flipped = (byte) (b.get(0) ^ 0x40);
+            ch.position(pos).write(java.nio.ByteBuffer.wrap(new byte[] {flipped}));
+        }
+    }
+}
