@@ -1,0 +1,109 @@
+package br.com.gorgen.backup.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import br.com.gorgen.backup.BackupApplication;
+import br.com.gorgen.backup.crypto.PgpKeyGenerator;
+import br.com.gorgen.backup.testbed.Cli;
+import br.com.gorgen.backup.testbed.ServiceTestBed;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static br.com.gorgen.backup.testbed.ServiceTestBed.ADMIN_KEY;
+import static br.com.gorgen.backup.testbed.ServiceTestBed.SECONDARY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * docs/RESTORE.md can never rot: this test takes the marked block of commands out of the document and runs it
+ * literally with the real sha256sum, gpg, gunzip, sed and mariadb tools on a backup downloaded from the
+ * disaster-recovery bucket, then compares the restored database with the source.
+ */
+@CamelMainTest(mainClass = BackupApplication.class, propertyPlaceholderLocations = "file:config/application.properties")
+class RestoreDocumentationTest {
+    static ServiceTestBed bed;
+    static Path keys;
+
+    @BeforeAll
+    static void startServices() throws Exception {
+        bed = new ServiceTestBed("gorgen_docs_src");
+        // an operator's restore machine: the private key imported into gpg (without a passphrase, so that the
+        // documented gpg --decrypt needs no prompt in a test)
+        keys = Files.createTempDirectory("gorgen-doc-keys-");
+        PgpKeyGenerator.GeneratedKey key = new PgpKeyGenerator().generate("GORGEN Docs <docs@gorgen.local>", new char[0]);
+        key.writePublicKey(keys.resolve("public.asc"));
+        key.writeSecretKey(keys.resolve("secret.asc"));
+        Path gnupg = Files.createDirectory(keys.resolve("gnupg"),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Cli.bash("gpg --batch --import " + keys.resolve("secret.asc"), Map.of("GNUPGHOME", gnupg.toString()), 60);
+        bed.with("backup.pgp.public.key.file", keys.resolve("public.asc").toString()).applyAsSystemProperties();
+    }
+
+    @AfterAll
+    static void stopServices() {
+        bed.close();
+    }
+
+    @Test
+    void theDocumentedCommandsRestoreABackupDownloadedFromTheBucket() throws Exception {
+        long id = bed.postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"full\"}").json().get("id").asLong();
+        await().atMost(Duration.ofSeconds(90)).until(() -> bed.backup(id).get("status").asText().equals("success"));
+        JsonNode row = bed.backup(id);
+
+        // "download" both files, as aws s3 cp / rclone / the browser would
+        Path work = Files.createTempDirectory("gorgen-doc-restore-");
+        String key = row.get("filePath").asText();
+        String fileName = key.substring(key.lastIndexOf('/') + 1);
+        bed.s3.download(SECONDARY, key, work.resolve(fileName));
+        bed.s3.download(SECONDARY, row.get("manifestPath").asText(), work.resolve("manifest.json"));
+
+        // the operator's client configuration
+        Path home = Files.createTempDirectory("gorgen-doc-home-");
+        Files.writeString(home.resolve(".my.cnf"), "[client]\nuser=root\nsocket=" + bed.db.socket() + "\n");
+
+        String block = documentedBlock();
+        String database = "gorgen_restaurado_doc";
+        bed.db.execRoot(null, "DROP DATABASE IF EXISTS " + database);
+        Cli.Result result = Cli.bash("set -e\ncd " + work + "\n" + block, Map.of("ARQUIVO", fileName, "BANCO", database,
+                "HOME", home.toString(), "GNUPGHOME", keys.resolve("gnupg").toString()), 300);
+
+        assertThat(result.stdout()).contains(fileName + ": OK").contains("400");
+        List<String> tables = new ArrayList<>(List.of("tenants", "pacientes", "atendimentos", "audit_logs"));
+        assertThat(bed.db.rowCounts(database)).containsEntry("pacientes", 400L).containsEntry("atendimentos", 1500L)
+                .doesNotContainKeys("backup_history");
+        assertThat(bed.db.checksums(database, tables)).isEqualTo(bed.db.checksums(bed.database, tables));
+    }
+
+    @Test
+    void theDocumentedChecksumStepRejectsACorruptFile() throws Exception {
+        Path work = Files.createTempDirectory("gorgen-doc-corrupt-");
+        Files.writeString(work.resolve("manifest.json"), "{\n  \"artifact\" : {\n    \"sha256\" : \""
+                + "0".repeat(64) + "\"\n  }\n}\n");
+        Files.writeString(work.resolve("backup.sql.gz.gpg"), "not the backup");
+        String checksumStep = documentedBlock().lines().takeWhile(l -> !l.startsWith("# 2."))
+                .reduce("", (a, b) -> a + b + "\n");
+        Cli.Result r = Cli.run(List.of("bash", "-c", "set -e\ncd " + work + "\n" + checksumStep),
+                Map.of("ARQUIVO", "backup.sql.gz.gpg"), 30);
+        assertThat(r.exitCode()).isNotZero();
+        assertThat(r.stdout()).contains("FAILED");
+    }
+
+    static String documentedBlock() throws Exception {
+        String doc = Files.readString(Path.of("docs/RESTORE.md"));
+        Matcher m = Pattern.compile("<!-- restore-steps:begin -->\\s*```bash\\n(.*?)```\\s*<!-- restore-steps:end -->",
+                Pattern.DOTALL).matcher(doc);
+        assertThat(m.find()).as("docs/RESTORE.md has a restore-steps block").isTrue();
+        return m.group(1);
+    }
+}
