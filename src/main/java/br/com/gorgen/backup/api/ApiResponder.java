@@ -13,14 +13,17 @@ public class ApiResponder {
 
     public static void respond(Exchange exchange, int status, Object body) {
         Message in = exchange.getIn();
+        in.removeHeader(Exchange.CONTENT_LENGTH); // the request's, if any
         in.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         in.setHeader(Exchange.CONTENT_TYPE, "application/json; charset=utf-8");
         in.setBody(Json.write(body));
     }
 
-    /** Last step of every API route: only the status and content type go back to the caller, no internal header. */
+    /** Last step of every API route: only response headers go back to the caller, never an internal one. */
     public void finish(Exchange exchange) {
-        exchange.getIn().removeHeaders("*", Exchange.HTTP_RESPONSE_CODE, Exchange.CONTENT_TYPE);
+        exchange.getIn().removeHeaders("*", Exchange.HTTP_RESPONSE_CODE, Exchange.CONTENT_TYPE,
+                "Content-Disposition", "Content-Range", "Accept-Ranges", "X-Checksum-SHA256", "X-Backup-Bucket", "X-Object-Size",
+                "X-Content-Length");
     }
 
     /** Error handler of the API routes: known refusals keep their status; anything else is a 500 without internals. */

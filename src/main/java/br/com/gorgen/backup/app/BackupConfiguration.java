@@ -19,6 +19,7 @@ import br.com.gorgen.backup.catalog.BackupMetrics;
 import br.com.gorgen.backup.catalog.CatalogPreparer;
 import br.com.gorgen.backup.catalog.ManifestWriter;
 import br.com.gorgen.backup.catalog.SchemaMigrator;
+import br.com.gorgen.backup.api.DownloadApi;
 import br.com.gorgen.backup.api.RestoreApi;
 import br.com.gorgen.backup.restore.ArtifactLocator;
 import br.com.gorgen.backup.restore.DatabaseRestorer;
@@ -155,6 +156,7 @@ public class BackupConfiguration implements CamelConfiguration {
                 settings.spoolDir(), settings.restore().skipBinlog()));
         registry.bind("restoreValidator", new RestoreValidator(restoreServer));
         registry.bind("restoreApi", new RestoreApi(restoreCoordinator, restores));
+        registry.bind("downloadApi", new DownloadApi(history, buckets));
 
         CatalogPreparer preparer = new CatalogPreparer(migrator, coordinator, restoreCoordinator,
                 settings.catalogDatabase().toString());

@@ -131,6 +131,40 @@ class RestoreTest {
         assertThat(bed.get("/api/backup/restore/999999", MASTER_KEY).status()).isEqualTo(404);
     }
 
+    @Test
+    void downloadsTheStoredObjectWholeOrByRangeWithItsChecksumAndAudits() throws Exception {
+        long backupId = fullBackup();
+        JsonNode row = bed.backup(backupId);
+        byte[] stored = Files.readAllBytes(bed.s3.objectFile(PRIMARY, row.get("filePath").asText()));
+
+        var whole = bed.getBytes("/api/backup/download/" + backupId, MASTER_KEY, null);
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(whole.body()).isEqualTo(stored);
+        assertThat(whole.headers().firstValue("X-Checksum-SHA256")).contains(row.get("checksumSha256").asText());
+        assertThat(whole.headers().firstValue("Content-Type")).contains("application/pgp-encrypted");
+        assertThat(whole.headers().firstValue("Content-Disposition").orElseThrow()).contains(".sql.gz.gpg");
+        assertThat(whole.headers().firstValue("X-Object-Size")).contains(String.valueOf(stored.length));
+
+        var part = bed.getBytes("/api/backup/download/" + backupId, MASTER_KEY, "bytes=100-199");
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(stored, 100, 200));
+        assertThat(part.headers().firstValue("Content-Range")).contains("bytes 100-199/" + stored.length);
+        var tail = bed.getBytes("/api/backup/download/" + backupId, MASTER_KEY, "bytes=-50");
+        assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(stored, stored.length - 50, stored.length));
+        assertThat(bed.getBytes("/api/backup/download/" + backupId, MASTER_KEY, "bytes=" + stored.length + "-")
+                .statusCode()).isEqualTo(416);
+
+        var manifest = bed.getBytes("/api/backup/download/" + backupId + "?artifact=manifest", MASTER_KEY, null);
+        assertThat(new String(manifest.body(), java.nio.charset.StandardCharsets.UTF_8)).contains("\"backupId\" : " + backupId);
+        assertThat(bed.getBytes("/api/backup/download/" + backupId, ADMIN_KEY, null).statusCode()).isEqualTo(403);
+        assertThat(bed.getBytes("/api/backup/download/999999", MASTER_KEY, null).statusCode()).isEqualTo(404);
+        bed.db.execRoot(bed.database, "INSERT INTO backup_history (tenant_id, backup_type, status, file_path, created_by) "
+                + "VALUES (1, 'full', 'failed', 'x', 'test')");
+        long failedId = Long.parseLong(bed.db.names(bed.database, "SELECT MAX(id) FROM backup_history").get(0));
+        assertThat(bed.getBytes("/api/backup/download/" + failedId, MASTER_KEY, null).statusCode()).isEqualTo(409);
+        assertThat(bed.get("/api/backup/audit", MASTER_KEY).body()).contains("backup.download");
+    }
+
     static void flipAByte(Path file) throws Exception {
         try (var ch = Files.newByteChannel(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long pos = ch.size() / 2;

@@ -111,6 +111,23 @@ public final class ServiceTestBed implements AutoCloseable {
         }
     }
 
+    /** A GET whose body is kept as bytes (downloads). */
+    public HttpResponse<byte[]> getBytes(String path, String apiKey, String range) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).GET().timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + apiKey);
+        if (range != null) {
+            b.header("Range", range);
+        }
+        try {
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new AssertionError("HTTP call failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     public Response get(String path, String apiKey) {
         return send(HttpRequest.newBuilder(uri(path)).GET(), apiKey);
     }
