@@ -5,6 +5,7 @@ import java.util.Map;
 
 import br.com.gorgen.backup.catalog.CatalogUnavailableException;
 import br.com.gorgen.backup.restore.RestoreCoordinator;
+import br.com.gorgen.backup.restore.RestoreDrill;
 import br.com.gorgen.backup.restore.RestoreCoordinator.RestoreNotStartedException;
 import br.com.gorgen.backup.restore.RestoreHeaders;
 import br.com.gorgen.backup.restore.RestoreHistory;
@@ -20,10 +21,26 @@ import org.apache.camel.Message;
 public class RestoreApi {
     private final RestoreCoordinator coordinator;
     private final RestoreHistory history;
+    private final RestoreDrill drill;
 
-    public RestoreApi(RestoreCoordinator coordinator, RestoreHistory history) {
+    public RestoreApi(RestoreCoordinator coordinator, RestoreHistory history, RestoreDrill drill) {
         this.coordinator = coordinator;
         this.history = history;
+        this.drill = drill;
+    }
+
+    /** POST /api/backup/drill: a disaster-recovery drill of the latest full backup now; 202 with the restore id. */
+    public void startDrill(Exchange exchange) throws ApiException {
+        Message in = exchange.getIn();
+        in.setHeader(RestoreHeaders.REQUESTED_BY, "api:" + in.getHeader(BackupHeaders.API_CALLER, String.class));
+        try {
+            drill.prepare(exchange);
+        } catch (RestoreNotStartedException e) {
+            throw new ApiException(e.status(), "conflict", e.getMessage());
+        } catch (CatalogUnavailableException e) {
+            throw new ApiException(503, "catalog_unavailable", e.getMessage());
+        }
+        begin(exchange, "drill");
     }
 
     /** POST /api/backup/restore/{id} [{"target":"isolated"}]: checks, claims the slot, answers 202 with the restore id. */
@@ -38,6 +55,12 @@ public class RestoreApi {
         in.setHeader(RestoreHeaders.BACKUP_ID, backupId);
         in.setHeader(RestoreHeaders.KIND, target);
         in.setHeader(RestoreHeaders.REQUESTED_BY, "api:" + in.getHeader(BackupHeaders.API_CALLER, String.class));
+        begin(exchange, target);
+    }
+
+    private void begin(Exchange exchange, String target) throws ApiException {
+        Message in = exchange.getIn();
+        long backupId = in.getHeader(RestoreHeaders.BACKUP_ID, Long.class);
         try {
             coordinator.begin(exchange);
         } catch (RestoreNotStartedException e) {
@@ -56,7 +79,7 @@ public class RestoreApi {
         body.put("status", "running");
         body.put("statusUrl", "/api/backup/restore/" + restoreId);
         ApiResponder.respond(exchange, 202, body);
-        in.setHeader("AuditAction", "backup.restore");
+        in.setHeader("AuditAction", "drill".equals(target) ? "backup.drill" : "backup.restore");
         in.setHeader("AuditTarget", "backup:" + backupId);
         in.setHeader("AuditDetails", Json.write(Map.of("restoreId", restoreId, "target", target,
                 "database", in.getHeader(RestoreHeaders.TARGET_DATABASE, String.class))));
@@ -82,6 +105,8 @@ public class RestoreApi {
         body.put("completedAt", r.completedAt() == null ? null : r.completedAt().toString());
         body.put("requestedBy", r.requestedBy());
         body.put("errorMessage", r.errorMessage());
+        body.put("rtoSeconds", r.rtoSeconds());
+        body.put("rpoSeconds", r.rpoSeconds());
         try {
             body.put("validation", r.validation() == null ? null : Json.mapper().readTree(r.validation()));
         } catch (Exception e) {

@@ -25,6 +25,7 @@ import br.com.gorgen.backup.restore.ArtifactLocator;
 import br.com.gorgen.backup.restore.DatabaseRestorer;
 import br.com.gorgen.backup.restore.PrivateKeySource;
 import br.com.gorgen.backup.restore.RestoreCoordinator;
+import br.com.gorgen.backup.restore.RestoreDrill;
 import br.com.gorgen.backup.restore.RestoreHistory;
 import br.com.gorgen.backup.restore.RestoreValidator;
 import br.com.gorgen.backup.crypto.EncryptionKeyProvisioner;
@@ -155,7 +156,9 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("databaseRestorer", new DatabaseRestorer(restoreServer, settings.restore().clientCommand(), keys,
                 settings.spoolDir(), settings.restore().skipBinlog()));
         registry.bind("restoreValidator", new RestoreValidator(restoreServer));
-        registry.bind("restoreApi", new RestoreApi(restoreCoordinator, restores));
+        RestoreDrill drill = new RestoreDrill(history, restoreServer);
+        registry.bind("restoreDrill", drill);
+        registry.bind("restoreApi", new RestoreApi(restoreCoordinator, restores, drill));
         registry.bind("downloadApi", new DownloadApi(history, buckets));
 
         CatalogPreparer preparer = new CatalogPreparer(migrator, coordinator, restoreCoordinator,

@@ -2,6 +2,7 @@ package br.com.gorgen.backup.restore;
 
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -130,9 +131,15 @@ public class RestoreCoordinator {
         ArtifactLocator.Source source = exchange.getProperty(RestoreHeaders.PROP_SOURCE, ArtifactLocator.Source.class);
         RestoreValidator.Validation validation = exchange.getProperty(RestoreHeaders.PROP_VALIDATION,
                 RestoreValidator.Validation.class);
+        Instant now = clock.instant();
+        Instant startedAt = in.getHeader(RestoreHeaders.STARTED_AT, Instant.class);
+        Long rto = startedAt == null ? null : Duration.between(startedAt, now).toSeconds();
+        Long rpo = source == null ? null : Duration.between(Instant.parse(source.manifest().startedAt()), now).toSeconds();
+        in.setHeader(RestoreHeaders.RTO_SECONDS, rto);
+        in.setHeader(RestoreHeaders.RPO_SECONDS, rpo);
         try {
-            history.finish(id, status, clock.instant(), source == null ? null : source.bucket().name(),
-                    validation == null ? null : Json.write(validation), error);
+            history.finish(id, status, now, source == null ? null : source.bucket().name(),
+                    validation == null ? null : Json.write(validation), error, error == null ? rto : null, rpo);
             if (error == null) {
                 LOG.info("Restore {} verified: {} tables, {} rows", id, validation.tablesChecked(), validation.rowsChecked());
             } else {

@@ -17,6 +17,9 @@ public final class RestoreHeaders {
     public static final String PROP_MANIFEST = "RestoreManifest";
     /** The validation result. */
     public static final String PROP_VALIDATION = "RestoreValidation";
+    /** Recovery time (start to validated) and data age (now minus the backup's snapshot), in seconds. */
+    public static final String RTO_SECONDS = "RestoreRtoSeconds";
+    public static final String RPO_SECONDS = "RestoreRpoSeconds";
     /** Text of a problem found with one copy (for the CRITICAL alert about it). */
     public static final String BAD_COPY = "RestoreBadCopy";
 }

@@ -47,17 +47,19 @@ public class RestoreHistory {
     }
 
     public void finish(long id, String status, Instant completedAt, String sourceBucket, String validationJson,
-            String errorMessage) throws SQLException {
+            String errorMessage, Long rtoSeconds, Long rpoSeconds) throws SQLException {
         migrator.ensureMigrated();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("UPDATE restore_history SET status = ?, completed_at = ?, "
-                        + "source_bucket = ?, validation = ?, error_message = ? WHERE id = ?")) {
+                        + "source_bucket = ?, validation = ?, error_message = ?, rto_seconds = ?, rpo_seconds = ? WHERE id = ?")) {
             ps.setString(1, status);
             ps.setTimestamp(2, Timestamp.from(completedAt));
             ps.setString(3, sourceBucket);
             ps.setString(4, validationJson);
             ps.setString(5, errorMessage);
-            ps.setLong(6, id);
+            ps.setObject(6, rtoSeconds);
+            ps.setObject(7, rpoSeconds);
+            ps.setLong(8, id);
             ps.executeUpdate();
         }
     }
@@ -78,7 +80,7 @@ public class RestoreHistory {
         migrator.ensureMigrated();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT id, backup_id, kind, status, target_database, source_bucket, "
-                        + "started_at, completed_at, requested_by, validation, error_message FROM restore_history "
+                        + "started_at, completed_at, requested_by, validation, error_message, rto_seconds, rpo_seconds FROM restore_history "
                         + "WHERE id = ? AND tenant_id = ?")) {
             ps.setLong(1, id);
             ps.setInt(2, tenantId);
@@ -89,7 +91,8 @@ public class RestoreHistory {
                 Timestamp done = rs.getTimestamp(8);
                 return Optional.of(new RestoreRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(),
-                        done == null ? null : done.toInstant(), rs.getString(9), rs.getString(10), rs.getString(11)));
+                        done == null ? null : done.toInstant(), rs.getString(9), rs.getString(10), rs.getString(11),
+                        rs.getObject(12, Long.class), rs.getObject(13, Long.class)));
             }
         }
     }

@@ -124,6 +124,25 @@ class RestoreTest {
     }
 
     @Test
+    void aDrillRestoresTheLatestFullBackupMeasuresRtoAndRpoDropsTheScratchDatabaseAndReports() {
+        long backupId = fullBackup();
+        ServiceTestBed.Response accepted = bed.postJson("/api/backup/drill", ADMIN_KEY, "{}");
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        assertThat(accepted.json().get("backupId").asLong()).isEqualTo(backupId);
+        long restoreId = accepted.json().get("restoreId").asLong();
+        String scratch = accepted.json().get("database").asText();
+
+        JsonNode result = awaitRestore(restoreId);
+        assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("verified");
+        assertThat(result.get("target").asText()).isEqualTo("drill");
+        assertThat(result.get("rtoSeconds").asLong()).isNotNegative();
+        assertThat(result.get("rpoSeconds").asLong()).isNotNegative();
+        assertThat(bed.db.names(null, "SHOW DATABASES")).doesNotContain(scratch);
+        await().atMost(Duration.ofSeconds(30)).until(() -> bed.mailSubjects().stream()
+                .anyMatch(s -> s.contains("Simulação de recuperação de desastre #" + restoreId + ": OK")));
+    }
+
+    @Test
     void refusesBadRequestsClearly() {
         assertThat(bed.postJson("/api/backup/restore/abc", MASTER_KEY, "{}").status()).isEqualTo(400);
         assertThat(bed.postJson("/api/backup/restore/999999", MASTER_KEY, "{}").status()).isEqualTo(404);
