@@ -57,8 +57,7 @@ class RestoreDocumentationTest {
 
     @Test
     void theDocumentedCommandsRestoreABackupDownloadedFromTheBucket() throws Exception {
-        long id = bed.postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"full\"}").json().get("id").asLong();
-        await().atMost(Duration.ofSeconds(90)).until(() -> bed.backup(id).get("status").asText().equals("success"));
+        long id = bed.runFullBackup();
         JsonNode row = bed.backup(id);
 
         // "download" both files, as aws s3 cp / rclone / the browser would

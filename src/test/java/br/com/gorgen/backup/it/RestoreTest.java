@@ -49,11 +49,6 @@ class RestoreTest {
         bed.close();
     }
 
-    static long fullBackup() {
-        long id = bed.postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"full\"}").json().get("id").asLong();
-        await().atMost(Duration.ofSeconds(90)).until(() -> bed.backup(id).get("status").asText().equals("success"));
-        return id;
-    }
 
     static JsonNode awaitRestore(long restoreId) {
         await().atMost(Duration.ofSeconds(120)).until(() -> !bed.get("/api/backup/restore/" + restoreId, MASTER_KEY).json()
@@ -63,7 +58,7 @@ class RestoreTest {
 
     @Test
     void restoresIntoAnIsolatedDatabaseThatEqualsTheSourceAndIsVerified() {
-        long backupId = fullBackup();
+        long backupId = bed.runFullBackup();
         // the definer account disappears before the restore (a restore on another server)
         bed.db.execRoot(null, "DROP USER IF EXISTS 'gorgen_app'@'%'");
 
@@ -96,7 +91,7 @@ class RestoreTest {
 
     @Test
     void aCorruptPrimaryCopyIsDetectedAndTheSecondaryIsUsedWithACriticalAlert() throws Exception {
-        long backupId = fullBackup();
+        long backupId = bed.runFullBackup();
         String key = bed.backup(backupId).get("filePath").asText();
         flipAByte(bed.s3.objectFile(PRIMARY, key));
 
@@ -110,7 +105,7 @@ class RestoreTest {
 
     @Test
     void twoCorruptCopiesRefuseTheRestoreAndTouchNothing() throws Exception {
-        long backupId = fullBackup();
+        long backupId = bed.runFullBackup();
         String key = bed.backup(backupId).get("filePath").asText();
         flipAByte(bed.s3.objectFile(PRIMARY, key));
         flipAByte(bed.s3.objectFile(SECONDARY, key));
@@ -125,7 +120,7 @@ class RestoreTest {
 
     @Test
     void aDrillRestoresTheLatestFullBackupMeasuresRtoAndRpoDropsTheScratchDatabaseAndReports() {
-        long backupId = fullBackup();
+        long backupId = bed.runFullBackup();
         ServiceTestBed.Response accepted = bed.postJson("/api/backup/drill", ADMIN_KEY, "{}");
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
         assertThat(accepted.json().get("backupId").asLong()).isEqualTo(backupId);
@@ -152,7 +147,7 @@ class RestoreTest {
 
     @Test
     void downloadsTheStoredObjectWholeOrByRangeWithItsChecksumAndAudits() throws Exception {
-        long backupId = fullBackup();
+        long backupId = bed.runFullBackup();
         JsonNode row = bed.backup(backupId);
         byte[] stored = Files.readAllBytes(bed.s3.objectFile(PRIMARY, row.get("filePath").asText()));
 

@@ -162,6 +162,21 @@ public final class ServiceTestBed implements AutoCloseable {
         }
     }
 
+    /** Triggers a full backup over the API and waits until it has succeeded; returns its id. */
+    public long runFullBackup() {
+        Response accepted = postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"full\"}");
+        if (accepted.status() != 202) {
+            throw new AssertionError("trigger refused: " + accepted.body());
+        }
+        long id = accepted.json().get("id").asLong();
+        org.awaitility.Awaitility.await("backup " + id).atMost(Duration.ofSeconds(90))
+                .until(() -> !backup(id).get("status").asText().equals("running"));
+        if (!backup(id).get("status").asText().equals("success")) {
+            throw new AssertionError("backup " + id + " did not succeed: " + backup(id));
+        }
+        return id;
+    }
+
     /** The history entry of one backup, through the API. */
     public JsonNode backup(long id) {
         for (JsonNode b : get("/api/backup/history?limit=1000", ADMIN_KEY).json().get("backups")) {
