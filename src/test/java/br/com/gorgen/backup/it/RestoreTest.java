@@ -7,10 +7,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 import br.com.gorgen.backup.BackupApplication;
 import br.com.gorgen.backup.testbed.ServiceTestBed;
 import br.com.gorgen.backup.testbed.TestKeys;
 import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.BeanInject;
+import org.apache.camel.CamelContext;
+import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +36,9 @@ import static org.awaitility.Awaitility.await;
 @CamelMainTest(mainClass = BackupApplication.class, propertyPlaceholderLocations = "file:config/application.properties")
 class RestoreTest {
     static ServiceTestBed bed;
+
+    @BeanInject
+    CamelContext context;
 
     @BeforeAll
     static void startServices() {
@@ -135,6 +144,24 @@ class RestoreTest {
         assertThat(bed.db.names(null, "SHOW DATABASES")).doesNotContain(scratch);
         await().atMost(Duration.ofSeconds(30)).until(() -> bed.mailSubjects().stream()
                 .anyMatch(s -> s.contains("Simulação de recuperação de desastre #" + restoreId + ": OK")));
+    }
+
+    @Test
+    void aSecondRestoreWhileOneRunsIsRefusedWith409AndTheRunningId() throws Exception {
+        long backupId = bed.runFullBackup();
+        CountDownLatch gate = new CountDownLatch(1);
+        AdviceWith.adviceWith(context, "restore-load-and-validate",
+                a -> a.weaveAddFirst().process(e -> gate.await(60, TimeUnit.SECONDS)));
+        context.getRouteController().startRoute("restore-load-and-validate");
+        long first = bed.postJson("/api/backup/restore/" + backupId, MASTER_KEY, "{}").json().get("restoreId").asLong();
+        try {
+            ServiceTestBed.Response second = bed.postJson("/api/backup/restore/" + backupId, MASTER_KEY, "{}");
+            assertThat(second.status()).isEqualTo(409);
+            assertThat(second.json().get("runningId").asLong()).isEqualTo(first);
+        } finally {
+            gate.countDown();
+        }
+        assertThat(awaitRestore(first).get("status").asText()).isEqualTo("verified");
     }
 
     @Test
