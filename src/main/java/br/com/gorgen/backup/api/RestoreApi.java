@@ -47,10 +47,14 @@ public class RestoreApi {
     public void start(Exchange exchange) throws ApiException {
         Message in = exchange.getIn();
         long backupId = pathId(in.getHeader("id", String.class), "backup id");
-        String target = parseTarget(in.getBody(String.class));
-        if (!"isolated".equals(target)) {
-            throw new ApiException(501, "not_implemented", "restoring over the production database is not available yet: "
-                    + "restore into an isolated database (the default), inspect it, then switch the application to it");
+        JsonNode request = parseBody(in.getBody(String.class));
+        String target = parseTarget(request);
+        if ("production".equals(target)) {
+            JsonNode confirm = request.get("confirm");
+            if (confirm == null || !confirm.asText().trim().equals(String.valueOf(backupId))) {
+                throw ApiException.badRequest("restoring over production replaces its data: confirm with "
+                        + "{\"target\":\"production\",\"confirm\":\"" + backupId + "\"} (the backup id again)");
+            }
         }
         in.setHeader(RestoreHeaders.BACKUP_ID, backupId);
         in.setHeader(RestoreHeaders.KIND, target);
@@ -127,9 +131,9 @@ public class RestoreApi {
         throw ApiException.badRequest(what + " must be a positive whole number, got '" + raw + "'");
     }
 
-    static String parseTarget(String body) throws ApiException {
+    static JsonNode parseBody(String body) throws ApiException {
         if (body == null || body.isBlank()) {
-            return "isolated";
+            return Json.mapper().createObjectNode();
         }
         JsonNode node;
         try {
@@ -140,7 +144,11 @@ public class RestoreApi {
         if (node == null || !node.isObject()) {
             throw ApiException.badRequest("request body must be a JSON object like {\"target\":\"isolated\"}");
         }
-        JsonNode target = node.get("target");
+        return node;
+    }
+
+    static String parseTarget(JsonNode request) throws ApiException {
+        JsonNode target = request.get("target");
         if (target == null) {
             return "isolated";
         }

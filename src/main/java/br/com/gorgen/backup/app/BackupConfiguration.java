@@ -24,6 +24,7 @@ import br.com.gorgen.backup.api.RestoreApi;
 import br.com.gorgen.backup.restore.ArtifactLocator;
 import br.com.gorgen.backup.restore.DatabaseRestorer;
 import br.com.gorgen.backup.restore.PrivateKeySource;
+import br.com.gorgen.backup.restore.ProductionRestore;
 import br.com.gorgen.backup.restore.RestoreCoordinator;
 import br.com.gorgen.backup.restore.RestoreDrill;
 import br.com.gorgen.backup.restore.RestoreHistory;
@@ -156,6 +157,10 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("databaseRestorer", new DatabaseRestorer(restoreServer, settings.restore().clientCommand(), keys,
                 settings.spoolDir(), settings.restore().skipBinlog()));
         registry.bind("restoreValidator", new RestoreValidator(restoreServer));
+        // over production: loaded on the source server with DATABASE_URL's credentials, kept in the binary log
+        registry.bind("productionRestore", new ProductionRestore(source, new DatabaseRestorer(source,
+                settings.restore().clientCommand(), keys, settings.spoolDir(), false), new RestoreValidator(source), history,
+                settings.catalogInSource() ? OWN_TABLES : List.of()));
         RestoreDrill drill = new RestoreDrill(history, restoreServer);
         registry.bind("restoreDrill", drill);
         registry.bind("restoreApi", new RestoreApi(restoreCoordinator, restores, drill));

@@ -38,6 +38,7 @@ public class BackupCoordinator {
     private final BackupMetrics metrics;
     private final AtomicReference<Long> running = new AtomicReference<>();
     private static final String STORED_BUT_UNRECORDED = "BackupStoredButUnrecorded";
+    private static final String BACKUP_ID_PROPERTY = "BackupIdOfThisRun";
 
     public BackupCoordinator(BackupHistory history, BackupKeyLayout layout, BackupBuckets buckets, Path spoolDir, Clock clock,
             BackupMetrics metrics) {
@@ -83,6 +84,7 @@ public class BackupCoordinator {
             Files.createDirectories(spoolDir);
             Files.createDirectory(workDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             in.setHeader(BackupHeaders.BACKUP_ID, id);
+            exchange.setProperty(BACKUP_ID_PROPERTY, id); // survives any header clean-up downstream
             in.setHeader(BackupHeaders.STARTED_AT, startedAt);
             in.setHeader(BackupHeaders.OBJECT_KEY, objectKey);
             in.setHeader(BackupHeaders.MANIFEST_KEY, manifestKey);
@@ -101,7 +103,7 @@ public class BackupCoordinator {
     /** Records success. The artifact and its manifest are stored and verified in both buckets by now. */
     public void complete(Exchange exchange) throws CatalogUnavailableException {
         Message in = exchange.getIn();
-        long id = in.getHeader(BackupHeaders.BACKUP_ID, Long.class);
+        long id = exchange.getProperty(BACKUP_ID_PROPERTY, Long.class);
         ArchiveResult archive = exchange.getProperty(BackupHeaders.PROP_ARCHIVE, ArchiveResult.class);
         BinlogCoordinates binlog = exchange.getProperty(BinlogCoordinates.PROPERTY, BinlogCoordinates.class);
         Instant completedAt = clock.instant();
@@ -131,7 +133,7 @@ public class BackupCoordinator {
         Message in = exchange.getIn();
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String message = ErrorMessages.describe(cause);
-        Long id = in.getHeader(BackupHeaders.BACKUP_ID, Long.class);
+        Long id = exchange.getProperty(BACKUP_ID_PROPERTY, Long.class);
         in.setHeader("BackupError", message);
         if (id == null) {
             LOG.error("Backup could not start: {}", message);

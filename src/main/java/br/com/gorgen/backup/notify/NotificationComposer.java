@@ -86,6 +86,20 @@ public class NotificationComposer {
         Object backupId = in.getHeader("RestoreBackupId");
         String database = in.getHeader("RestoreTargetDatabase", String.class);
         String subject = "[GORGEN Backup] Restauração #" + id + " do backup #" + backupId + " verificada";
+        if ("production".equals(in.getHeader("RestoreKind"))) {
+            Object safety = in.getHeader("RestoreSafetyBackupId");
+            String text = """
+                    O banco de PRODUÇÃO %s foi restaurado a partir do backup #%s e verificado (contagens de linhas,
+                    objetos do esquema, chaves estrangeiras). Os dados anteriores à restauração estão no backup de
+                    segurança #%s.
+
+                    ---
+                    The PRODUCTION database %s was restored from backup #%s and verified. The data from before the
+                    restore is in safety backup #%s.
+                    """.formatted(database, backupId, safety, database, backupId, safety);
+            set(exchange, Severity.WARNING, subject + " (PRODUÇÃO)", text);
+            return;
+        }
         String body = """
                 A restauração #%s do backup #%s no banco isolado %s terminou e foi verificada: todas as tabelas têm as
                 contagens de linhas do manifesto, as views, rotinas, gatilhos e eventos existem e as chaves estrangeiras

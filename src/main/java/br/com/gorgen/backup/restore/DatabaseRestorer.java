@@ -21,7 +21,6 @@ import br.com.gorgen.backup.crypto.PgpDecryptor;
 import br.com.gorgen.backup.dump.MysqlOptionFile;
 import br.com.gorgen.backup.settings.DatabaseUrl;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,22 +53,29 @@ public class DatabaseRestorer implements Processor {
         this.skipBinlog = skipBinlog;
     }
 
+    /** Loads the verified copy into a new database named by the target header (dropped again if the load fails). */
     @Override
     public void process(Exchange exchange) throws Exception {
-        Message in = exchange.getIn();
-        String target = in.getHeader(RestoreHeaders.TARGET_DATABASE, String.class);
+        String target = exchange.getIn().getHeader(RestoreHeaders.TARGET_DATABASE, String.class);
+        createDatabase(target);
+        try {
+            loadInto(exchange, target);
+        } catch (Exception e) {
+            dropQuietly(target); // a half-loaded database is of no use to anyone
+            throw e;
+        }
+    }
+
+    /** Loads the verified copy into an existing database; nothing is dropped on failure. */
+    public void loadInto(Exchange exchange, String target) throws Exception {
         ArtifactLocator.Source source = exchange.getProperty(RestoreHeaders.PROP_SOURCE, ArtifactLocator.Source.class);
         PgpDecryptor decryptor = keys.decryptor();
-        createDatabase(target);
         Files.createDirectories(workRoot);
         Path work = Files.createTempDirectory(workRoot, "restore-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try (MysqlOptionFile options = MysqlOptionFile.create(work, server.user(), server.password(), server.host(),
                 server.port())) {
             load(source, target, decryptor, options, work);
-        } catch (Exception e) {
-            dropQuietly(target); // a half-loaded database is of no use to anyone
-            throw e;
         } finally {
             deleteQuietly(work);
         }

@@ -50,6 +50,7 @@ public class RestoreCoordinator {
     private final String targetPrefix;
     private final Clock clock;
     private final AtomicReference<Long> running = new AtomicReference<>();
+    private static final String RESTORE_ID_PROPERTY = "RestoreIdOfThisRun";
 
     public RestoreCoordinator(RestoreHistory history, BackupHistory backups, PrivateKeySource keys, String targetPrefix,
             Clock clock) {
@@ -97,6 +98,7 @@ public class RestoreCoordinator {
             long id = history.insertRunning(backupId, kind, target, startedAt, requestedBy);
             running.set(id);
             in.setHeader(RestoreHeaders.RESTORE_ID, id);
+            exchange.setProperty(RESTORE_ID_PROPERTY, id); // survives any header clean-up downstream
             in.setHeader(RestoreHeaders.TARGET_DATABASE, target);
             in.setHeader(RestoreHeaders.STARTED_AT, startedAt);
             LOG.info("Restore {} of backup {} into {} started by {}", id, backupId, target, requestedBy);
@@ -114,7 +116,7 @@ public class RestoreCoordinator {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String message = ErrorMessages.describe(cause);
         exchange.getIn().setHeader("RestoreError", message);
-        if (exchange.getIn().getHeader(RestoreHeaders.RESTORE_ID) == null) {
+        if (exchange.getProperty(RESTORE_ID_PROPERTY) == null) {
             LOG.error("Restore could not start: {}", message);
             return;
         }
@@ -127,7 +129,7 @@ public class RestoreCoordinator {
 
     private void finish(Exchange exchange, String status, String error) throws SQLException {
         Message in = exchange.getIn();
-        long id = in.getHeader(RestoreHeaders.RESTORE_ID, Long.class);
+        long id = exchange.getProperty(RESTORE_ID_PROPERTY, Long.class);
         ArtifactLocator.Source source = exchange.getProperty(RestoreHeaders.PROP_SOURCE, ArtifactLocator.Source.class);
         RestoreValidator.Validation validation = exchange.getProperty(RestoreHeaders.PROP_VALIDATION,
                 RestoreValidator.Validation.class);

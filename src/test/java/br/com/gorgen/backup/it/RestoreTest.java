@@ -6,6 +6,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -162,6 +163,50 @@ class RestoreTest {
             gate.countDown();
         }
         assertThat(awaitRestore(first).get("status").asText()).isEqualTo("verified");
+    }
+
+    @Test
+    void aProductionRestoreNeedsConfirmationTakesASafetyBackupFirstAndGivesBackTheChosenBackup() {
+        long backupId = bed.runFullBackup();
+        Map<String, Long> atBackup = bed.db.rowCounts(bed.database);
+        // the clinic's data changes after the backup (a mistaken mass delete, a new table)
+        bed.db.execRoot(bed.database, "DELETE FROM atendimentos WHERE id > 1000", "CREATE TABLE rascunho (id INT)");
+
+        assertThat(bed.postJson("/api/backup/restore/" + backupId, MASTER_KEY, "{\"target\":\"production\"}").status())
+                .isEqualTo(400);
+        assertThat(bed.postJson("/api/backup/restore/" + backupId, MASTER_KEY,
+                "{\"target\":\"production\",\"confirm\":\"" + (backupId + 1) + "\"}").status()).isEqualTo(400);
+        assertThat(bed.db.rowCounts(bed.database)).containsEntry("atendimentos", 1000L); // nothing touched
+
+        ServiceTestBed.Response accepted = bed.postJson("/api/backup/restore/" + backupId, MASTER_KEY,
+                "{\"target\":\"production\",\"confirm\":\"" + backupId + "\"}");
+        assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+        long restoreId = accepted.json().get("restoreId").asLong();
+        JsonNode result = awaitRestore(restoreId);
+        assertThat(result.get("status").asText()).as(result.toString()).isEqualTo("verified");
+        assertThat(result.get("target").asText()).isEqualTo("production");
+
+        // production holds the chosen backup again; the service's own tables survived
+        Map<String, Long> now = bed.db.rowCounts(bed.database);
+        assertThat(now).containsEntry("atendimentos", atBackup.get("atendimentos")).doesNotContainKey("rascunho")
+                .containsKey("backup_history");
+        // the safety backup holds the state from just before the restore
+        JsonNode safety = bed.get("/api/backup/history?status=success&limit=20", ADMIN_KEY).json().get("backups");
+        JsonNode safetyRow = null;
+        for (JsonNode b : safety) {
+            if (b.get("createdBy").asText().equals("safety before restore #" + restoreId)) {
+                safetyRow = b;
+            }
+        }
+        assertThat(safetyRow).as("safety backup in " + safety).isNotNull();
+        JsonNode safetyManifest = ServiceTestBedJson.read(bed, PRIMARY, safetyRow.get("manifestPath").asText());
+        assertThat(safetyManifest.get("tables").toString()).contains("\"name\":\"rascunho\"");
+        for (JsonNode t : safetyManifest.get("tables")) {
+            if (t.get("name").asText().equals("atendimentos")) {
+                assertThat(t.get("rows").asLong()).isEqualTo(1000);
+            }
+        }
+        assertThat(bed.db.names(null, "SHOW DATABASES")).doesNotContain(accepted.json().get("database").asText());
     }
 
     @Test
