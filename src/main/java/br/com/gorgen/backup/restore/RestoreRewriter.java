@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
  * {@code DEFINER=CURRENT_USER}, so the restore works where the source's definer accounts do not exist (otherwise
  * views and routines fail later with ERROR 1449);</li>
  * <li>references qualified with the source schema ({@code `gorgen`.`t`.`c`}, which MariaDB writes into view
- * definitions) lose the qualifier, so restored views read the restored tables, not the source's.</li>
+ * definitions) lose the qualifier, so restored views read the restored tables, not the source's;</li>
+ * <li>GTID and binary-log statements of MySQL dumps ({@code SET @@GLOBAL.GTID_PURGED}, {@code SET @@SESSION.SQL_LOG_BIN})
+ * are commented out, so a restore never changes the target server's own GTID history (MariaDB dumps taken with
+ * {@code --master-data=2 --gtid} only carry them as comments already).</li>
  * </ul>
  * Data lines
  * ({@code INSERT ...}, possibly many MB) pass through untouched without being buffered; other lines are buffered up
@@ -99,6 +102,12 @@ public class RestoreRewriter extends FilterOutputStream {
             }
             m.appendTail(sb);
             text = sb.toString();
+        }
+        String upper = text.stripLeading().toUpperCase(java.util.Locale.ROOT);
+        if (upper.startsWith("SET @@GLOBAL.GTID_PURGED") || upper.startsWith("SET @@SESSION.SQL_LOG_BIN")
+                || upper.startsWith("SET @MYSQLDUMP_TEMP_LOG_BIN")) {
+            text = "-- (gorgen-backup: not replayed on restore) " + text;
+            rewritten++;
         }
         if (text.contains(sourceQualifier)) {
             text = text.replace(sourceQualifier, "");
