@@ -555,7 +555,9 @@ bench_start_service() {
   chmod 600 "$RUN/api-keys"
   SVC=$RUN/service
   mkdir -p "$SVC" "$RUN/service-data"
-  cp -r "$ROOT/config" "$ROOT/routes" "$SVC/" # a snapshot: the checkout may be edited while this runs
+  # a snapshot: the checkout may be edited while this runs. GORGEN_SERVICE_FILES: another folder holding config/ and
+  # routes/, for a GORGEN_JAR built from another commit (the routes must match the jar's beans).
+  cp -r "${GORGEN_SERVICE_FILES:-$ROOT}/config" "${GORGEN_SERVICE_FILES:-$ROOT}/routes" "$SVC/"
   HTTP_PORT=$(free_port)
   : >"$SERVICE_LOG"
   log "starting the service ($JAR) on 127.0.0.1:$HTTP_PORT, log in $SERVICE_LOG"

@@ -70,18 +70,28 @@ binlog_bytes() { mysql_root -N -e "SHOW BINARY LOGS" | awk '{ s += $2 } END { pr
 dirty_pages() { mysql_root -N -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'" | awk '{ print $2 }'; }
 
 # settle: before each timed restore, InnoDB writes back the dirty pages of what ran before (the backup, the other
-# restore) and the OS its dirty page cache, so that no run pays for the previous one's write-back. Sets SETTLE_SECS.
+# restore; with a high I/O capacity for the while) and the OS its dirty page cache, so that no run pays for the
+# previous one's write-back. Sets SETTLE_SECS.
 settle() {
-  local t pct deadline
+  local t saved deadline
   t=$(now)
-  pct=$(mysql_root -N -e "SELECT @@GLOBAL.innodb_max_dirty_pages_pct")
-  mysql_root -e "SET GLOBAL innodb_max_dirty_pages_pct = 0"
+  saved=$(mysql_root -N -e "SELECT @@GLOBAL.innodb_max_dirty_pages_pct, @@GLOBAL.innodb_io_capacity, @@GLOBAL.innodb_io_capacity_max" | tr '\t' ' ')
+  read -r pct cap capmax <<<"$saved"
+  mysql_root -e "SET GLOBAL innodb_io_capacity_max = 40000; SET GLOBAL innodb_io_capacity = 20000;
+    SET GLOBAL innodb_max_dirty_pages_pct = 0"
   deadline=$((SECONDS + 300))
   while (($(dirty_pages) > 50)) && ((SECONDS < deadline)); do sleep 0.5; done
-  mysql_root -e "SET GLOBAL innodb_max_dirty_pages_pct = $pct"
+  mysql_root -e "SET GLOBAL innodb_max_dirty_pages_pct = $pct; SET GLOBAL innodb_io_capacity = $cap;
+    SET GLOBAL innodb_io_capacity_max = $capmax"
   sync
   SETTLE_SECS=$(calc "sprintf(\"%.1f\", $(now) - $t)")
 }
+
+# CPU seconds (user + system) used so far by PID itself and by its waited-for children (with theirs).
+CLK_TCK=$(getconf CLK_TCK)
+cpu_self() { awk -v hz="$CLK_TCK" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+cpu_children() { awk -v hz="$CLK_TCK" '{ printf "%.2f", ($16 + $17) / hz }' "/proc/$1/stat"; }
+cpu_delta() { calc "sprintf(\"%.1f\", $2 - $1)"; }
 
 # ------------------------------------------------------------------------------------------------ service + backup
 SERVICE_ENV_EXTRA=(
@@ -119,6 +129,8 @@ baseline_restore() {
   settle
   log "baseline: gpg --decrypt | gunzip | mariadb $db${prefix:+ (after: $prefix)} (settled in ${SETTLE_SECS} s)"
   bl0=$(binlog_bytes)
+  c0srv=$(cpu_self "$MARIADB_PID")
+  c0me=$(cpu_children $$)
   t0b=$(now)
   set +e
   if [[ -z $prefix ]]; then
@@ -133,16 +145,19 @@ baseline_restore() {
   fi
   set -e
   t1b=$(now)
+  B_CPU_PIPE=$(cpu_delta "$c0me" "$(cpu_children $$)")
+  B_CPU_SERVER=$(cpu_delta "$c0srv" "$(cpu_self "$MARIADB_PID")")
   [[ " ${st[*]} " =~ ^(\ 0)+\ $ ]] ||
     { cat "$RUN/baseline-gpg.err" "$RUN/baseline-client.err" >&2; die "baseline pipeline failed (exit codes ${st[*]})"; }
   B_SECS=$(calc "sprintf(\"%.2f\", $t1b - $t0b)")
   B_BINLOG=$(($(binlog_bytes) - bl0))
-  log "baseline: ${B_SECS} s into $db"
+  log "baseline: ${B_SECS} s into $db (CPU: gpg + gunzip + client ${B_CPU_PIPE} s, server ${B_CPU_SERVER} s)"
 }
 baseline_restore "$BASE_DB"
 BASE_SECS=$B_SECS
 BASE_BINLOG=$B_BINLOG
 BASE_SETTLE=$SETTLE_SECS
+BASE_CPU="gpg + gunzip + client ${B_CPU_PIPE} s, server ${B_CPU_SERVER} s"
 
 # ------------------------------------------------------------------------------------------------ service restore
 settle
@@ -151,6 +166,15 @@ SVC_SETTLE=$SETTLE_SECS
 HWM_RESET=no
 if echo 5 >"/proc/$SERVICE_PID/clear_refs" 2>/dev/null; then HWM_RESET=yes; fi
 bl0=$(binlog_bytes)
+c0srv=$(cpu_self "$MARIADB_PID")
+c0jvm=$(cpu_self "$SERVICE_PID")
+c0cli=$(cpu_children "$SERVICE_PID")
+PROFILE=""
+if [[ ${BENCH_RESTORE_PROFILE:-0} == 1 ]]; then
+  rm -f "$WORK/restore.jfr"
+  timeout 60 jcmd "$SERVICE_PID" JFR.start name=bench-restore settings=profile filename="$WORK/restore.jfr" >/dev/null ||
+    log "could not start a JFR recording"
+fi
 log "service: POST /api/backup/restore/$BACKUP_ID (settled in ${SETTLE_SECS} s)"
 t0=$(now)
 api POST "/api/backup/restore/$BACKUP_ID" -H 'Content-Type: application/json' --data '{}' >"$RUN/restore-start.json" || true
@@ -199,9 +223,16 @@ else
   RESTORE_STATUS="POST answered HTTP $code"
 fi
 SVC_SECS=$(calc "sprintf(\"%.2f\", $t1 - $t0)")
+SVC_CPU="?"
+if kill -0 "$SERVICE_PID" 2>/dev/null; then
+  SVC_CPU="JVM $(cpu_delta "$c0jvm" "$(cpu_self "$SERVICE_PID")") s, client $(cpu_delta "$c0cli" "$(cpu_children "$SERVICE_PID")") s, server $(cpu_delta "$c0srv" "$(cpu_self "$MARIADB_PID")") s"
+fi
 SVC_BINLOG=$(($(binlog_bytes) - bl0))
 log "restore ${RESTORE_ID:-?}: $RESTORE_STATUS after ${SVC_SECS} s"
 
+if [[ ${BENCH_RESTORE_PROFILE:-0} == 1 ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+  timeout 120 jcmd "$SERVICE_PID" JFR.stop name=bench-restore >/dev/null || log "could not stop the JFR recording"
+fi
 bench_service_memory # HWM_KB: of the restore alone when HWM_RESET=yes
 bench_stop_service
 
@@ -262,6 +293,36 @@ if [[ -n $T_CLIENT_START ]]; then
   fi
 fi
 
+# Where the JVM's CPU went during the restore (BENCH_RESTORE_PROFILE=1): JFR execution samples of all threads,
+# by top frame (self) and by what the stack contains (inclusive).
+if [[ ${BENCH_RESTORE_PROFILE:-0} == 1 && -s $WORK/restore.jfr ]]; then
+  jfr print --events jdk.ExecutionSample --stack-depth 64 "$WORK/restore.jfr" >"$RUN/samples.txt" 2>/dev/null || true
+  PROFILE=$(python3 - "$RUN/samples.txt" <<'PYEOF'
+import collections, re, sys
+events, stack, inside = [], [], False
+for line in open(sys.argv[1], errors="replace"):
+    s = line.strip()
+    if s.startswith("stackTrace = ["):
+        inside, stack = True, []
+    elif inside and s.startswith("]"):
+        inside = False
+        events.append(stack)
+    elif inside and s and s != "...":
+        stack.append(re.sub(r"\(.*", "", s))
+n = len(events) or 1
+top = collections.Counter(st[0] for st in events if st)
+groups = [("OpenPGP decryption (org.bouncycastle)", "org.bouncycastle."), ("gunzip (java.util.zip.Inflater)", "java.util.zip.Inflater"),
+          ("RestoreRewriter", "RestoreRewriter"), ("pipe to the client (FileOutputStream.write)", "java.io.FileOutputStream.write"),
+          ("SHA-256 pre-check (ArtifactLocator)", "ArtifactLocator"), ("validation (RestoreValidator)", "RestoreValidator"),
+          ("S3 read (embedded store / SDK)", "software.amazon.awssdk")]
+out = [f"{len(events)} samples"]
+out += [f"{name} {100 * sum(any(key in f for f in st) for st in events) / n:.0f} %" for name, key in groups]
+out.append("top frames: " + ", ".join(f"{f.rsplit('.', 2)[-2]}.{f.rsplit('.', 1)[-1]} {100 * c / n:.0f} %" for f, c in top.most_common(6)))
+print("; ".join(out))
+PYEOF
+  )
+fi
+
 # The object read alone, as the pre-verification does it (page cache warm, as in the service).
 t=$(now)
 sha256sum "$artifact" >/dev/null
@@ -292,7 +353,7 @@ if [[ $RESTORE_STATUS == verified ]]; then
     checksums "$SVC_DB" "${svc_tables[@]}" >"$RUN/checksum-service.txt"
     if cmp -s "$RUN/checksum-baseline.txt" "$RUN/checksum-service.txt" && ! grep -q -w NULL "$RUN/checksum-baseline.txt"; then
       CHECKSUM_OK=yes
-      CHECKSUMS="PASS (${#base_tables[@]} tables, CHECKSUM TABLE equal: $(tr '\n' ' ' <"$RUN/checksum-baseline.txt" | sed 's/ $//;s/\([^ ]*\) \([^ ]*\)/\1=\2/g'); $(calc "sprintf(\"%.0f\", $(now) - $t)") s)"
+      CHECKSUMS="PASS (${#base_tables[@]} tables, CHECKSUM TABLE equal: $(awk '{ printf "%s%s=%s", (NR > 1 ? ", " : ""), $1, $2 }' "$RUN/checksum-baseline.txt"); $(calc "sprintf(\"%.0f\", $(now) - $t)") s)"
     else
       CHECKSUMS="FAIL ($(diff "$RUN/checksum-baseline.txt" "$RUN/checksum-service.txt" | grep '^[<>]' | tr '\n' ' '))"
     fi
@@ -325,8 +386,10 @@ RATIO=""
   [[ -n $PHASES ]] && echo "service timeline   $PHASES (from the POST)"
   [[ -n $PHASES ]] && echo "service phases     SHA-256 pre-check + CREATE DATABASE ${P_VERIFY} s, load ${P_LOAD} s, validation ${P_VALIDATE} s, record + poll ${P_REST} s"
   [[ -n $CLIENT_ARGS ]] && echo "service client     $CLIENT_ARGS"
+  echo "CPU seconds        baseline: $BASE_CPU; service: $SVC_CPU"
   echo "settling           ${BASE_SETTLE} s before the baseline, ${SVC_SETTLE} s before the service (dirty pages written back, not timed)"
   [[ -n $DIAG ]] && echo "diagnostic         $DIAG"
+  [[ -n $PROFILE ]] && echo "JVM profile        $PROFILE (JFR, $WORK/restore.jfr)"
   if [[ -n $RATIO ]]; then
     echo "ratio              ${RATIO} (service / baseline, target <= $RATIO_TARGET)"
   fi

@@ -1,6 +1,5 @@
 package br.com.gorgen.backup.restore;
 
-import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,7 +19,8 @@ import java.util.regex.Pattern;
  * {@code --master-data=2 --gtid} only carry them as comments already).</li>
  * </ul>
  * Data lines
- * ({@code INSERT ...}, possibly many MB) pass through untouched without being buffered; other lines are buffered up
+ * ({@code INSERT ...} and the {@code (...),} row lines that mariadb-dump writes under it, possibly many MB) pass
+ * through untouched as soon as their first bytes are seen; other lines are buffered up
  * to 64 KiB, which covers every DDL statement mariadb-dump writes on one line.
  */
 public class RestoreRewriter extends FilterOutputStream {
@@ -28,8 +28,9 @@ public class RestoreRewriter extends FilterOutputStream {
     private static final byte[] INSERT = "INSERT".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_LINE = 64 * 1024;
 
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
     private final String sourceQualifier;
+    private byte[] line = new byte[1024];
+    private int lineLength;
     private boolean passThrough;
     private long rewritten;
 
@@ -39,7 +40,7 @@ public class RestoreRewriter extends FilterOutputStream {
         this.sourceQualifier = "`" + sourceSchema.replace("`", "``") + "`.";
     }
 
-    /** How many definer clauses and qualified lines were rewritten. */
+    /** How many definer clauses, qualified lines and GTID statements were rewritten. */
     public long rewritten() {
         return rewritten;
     }
@@ -51,48 +52,55 @@ public class RestoreRewriter extends FilterOutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
-        int end = off + len;
         int i = off;
+        int end = off + len;
         while (i < end) {
             if (passThrough) {
                 int nl = indexOf(b, i, end);
                 int stop = nl < 0 ? end : nl + 1;
                 out.write(b, i, stop - i);
-                if (nl >= 0) {
-                    passThrough = false;
-                }
+                passThrough = nl < 0;
                 i = stop;
                 continue;
             }
             byte c = b[i++];
-            line.write(c);
+            append(c);
             if (c == '\n') {
                 flushLine();
-            } else if (line.size() == INSERT.length && startsWithInsert()) {
-                line.writeTo(out);
-                line.reset();
-                passThrough = true;
-            } else if (line.size() >= MAX_LINE) {
-                line.writeTo(out);
-                line.reset();
+            } else if (isDataLine()) {
+                // rows of an extended INSERT ("INSERT INTO ... VALUES" and "(...)," continuation lines): never touched
+                out.write(line, 0, lineLength);
+                lineLength = 0;
                 passThrough = true;
             }
         }
     }
 
-    private boolean startsWithInsert() {
-        byte[] head = line.toByteArray();
-        for (int k = 0; k < INSERT.length; k++) {
-            if (head[k] != INSERT[k]) {
-                return false;
-            }
+    private void append(byte c) {
+        if (lineLength == line.length) {
+            line = java.util.Arrays.copyOf(line, line.length * 2);
         }
-        return true;
+        line[lineLength++] = c;
+    }
+
+    private boolean isDataLine() {
+        if (lineLength == 1) {
+            return line[0] == '(';
+        }
+        if (lineLength == INSERT.length) {
+            for (int k = 0; k < INSERT.length; k++) {
+                if (line[k] != INSERT[k]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return lineLength >= MAX_LINE;
     }
 
     private void flushLine() throws IOException {
-        String text = line.toString(StandardCharsets.UTF_8);
-        line.reset();
+        String text = new String(line, 0, lineLength, StandardCharsets.UTF_8);
+        lineLength = 0;
         if (text.contains("DEFINER=")) {
             var m = DEFINER.matcher(text);
             StringBuilder sb = new StringBuilder();
@@ -132,7 +140,7 @@ public class RestoreRewriter extends FilterOutputStream {
 
     @Override
     public void close() throws IOException {
-        if (line.size() > 0) {
+        if (lineLength > 0) {
             flushLine();
         }
         out.close();

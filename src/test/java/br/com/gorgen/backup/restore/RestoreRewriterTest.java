@@ -28,6 +28,9 @@ class RestoreRewriterTest {
                 CREATE DEFINER=`root`@`localhost` FUNCTION `idade`(n DATE) RETURNS int(11)
                 SET @@GLOBAL.GTID_PURGED=/*!80000 '+'*/ '3E11FA47-71CA-11E1-9E33-C80AA9429562:1-5';
                 INSERT INTO `t` VALUES (1,'DEFINER=`app`@`%` and `gorgen`.`t` stay in data'),(2,'ção');
+                INSERT INTO `t` VALUES
+                (3,'`gorgen`.`t` DEFINER=`a`@`b`'),
+                (4,'x');
                 -- Dump completed
                 """;
         for (int chunk : new int[] {1, 3, 7, 64, 100_000}) {
@@ -37,6 +40,7 @@ class RestoreRewriterTest {
                     .contains("CREATE DEFINER=CURRENT_USER FUNCTION `idade`")
                     .contains("-- (gorgen-backup: not replayed on restore) SET @@GLOBAL.GTID_PURGED")
                     .contains("INSERT INTO `t` VALUES (1,'DEFINER=`app`@`%` and `gorgen`.`t` stay in data'),(2,'ção');")
+                    .contains("\n(3,'`gorgen`.`t` DEFINER=`a`@`b`'),\n(4,'x');\n")
                     .endsWith("-- Dump completed\n");
         }
     }
