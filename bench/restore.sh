@@ -43,7 +43,10 @@ drop_restored() {
     mysql_root -e "SET SESSION sql_log_bin=0; DROP DATABASE IF EXISTS \`$db\`" || return 1
   done
   SVC_DB=""
-  mysql_root -e "FLUSH BINARY LOGS; PURGE BINARY LOGS BEFORE NOW();" >/dev/null 2>&1 || true
+  local current
+  mysql_root -e "FLUSH BINARY LOGS" || return 1
+  current=$(mysql_root -N -e "SHOW MASTER STATUS" | awk '{ print $1 }')
+  [[ -z $current ]] || mysql_root -e "PURGE BINARY LOGS TO '$current'" || return 1
 }
 bench_cleanup_hook() {
   rm -f "$RUN/bench-secret.asc"
@@ -248,7 +251,8 @@ v = b.get("validation") or {}
 if not isinstance(v, dict):
     v = {}
 err = (b.get("errorMessage") or b.get("message") or "-").replace("\n", " ")
-print(b.get("rtoSeconds"), b.get("rpoSeconds"), v.get("tablesChecked", "?"), v.get("rowsChecked", "?"),
+na = lambda x: "-" if x is None else x
+print(na(b.get("rtoSeconds")), na(b.get("rpoSeconds")), v.get("tablesChecked", "?"), v.get("rowsChecked", "?"),
       len(v.get("differences") or []), b.get("sourceBucket") or "-", err)
 PYEOF
 )
@@ -278,7 +282,7 @@ for kv in $LOG_TIMES; do
   verified=*) T_LOG_VERIFIED=${kv#*=} ;;
   esac
 done
-if [[ -n $T_CLIENT_START ]]; then
+if [[ -n $T_CLIENT_START && ($RESTORE_STATUS == verified || $RESTORE_STATUS == failed) ]]; then
   PHASES="client started $(rel "$T_CLIENT_START") s (SHA-256 read before it), client exited $(rel "$T_CLIENT_END") s"
   [[ -n $T_LOG_LOADED ]] && PHASES+=", 'loaded' logged $(rel "$T_LOG_LOADED") s"
   [[ -n $T_LOG_VERIFIED ]] && PHASES+=", '$RESTORE_STATUS' logged $(rel "$T_LOG_VERIFIED") s"

@@ -15,6 +15,16 @@ public final class BackupApplication {
         String config = System.getenv().getOrDefault("BACKUP_CONFIG_FILE", "config/application.properties");
         Main main = new Main(BackupApplication.class);
         main.setPropertyPlaceholderLocations("file:" + config);
-        main.run(args);
+        // a failed start must end the process (non-daemon threads of the embedded store or the pool would keep it
+        // alive), so that a supervisor sees it and restarts or alerts
+        int code;
+        try {
+            code = main.run(args);
+        } catch (Exception e) {
+            System.err.println("gorgen-backup could not start: " + e.getMessage());
+            e.printStackTrace();
+            code = 1;
+        }
+        System.exit(code);
     }
 }
