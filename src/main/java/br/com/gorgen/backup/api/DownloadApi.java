@@ -76,7 +76,6 @@ public class DownloadApi {
         in.removeHeader("Range");
         in.setHeader(Exchange.HTTP_RESPONSE_CODE, partial ? 206 : 200);
         in.setHeader(Exchange.CONTENT_TYPE, manifest ? "application/json" : "application/pgp-encrypted");
-        // platform-http streams an InputStream chunked and drops Content-Length; the size travels in these headers
         in.setHeader("X-Object-Size", size);
         in.setHeader("X-Content-Length", last - first + 1);
         in.setHeader("Content-Disposition", "attachment; filename=\"" + fileName + "\"");

@@ -20,6 +20,7 @@ import br.com.gorgen.backup.catalog.CatalogPreparer;
 import br.com.gorgen.backup.catalog.ManifestWriter;
 import br.com.gorgen.backup.catalog.SchemaMigrator;
 import br.com.gorgen.backup.api.DownloadApi;
+import br.com.gorgen.backup.api.DownloadHttpAdapter;
 import br.com.gorgen.backup.api.RestoreApi;
 import br.com.gorgen.backup.restore.ArtifactLocator;
 import br.com.gorgen.backup.restore.DatabaseRestorer;
@@ -165,6 +166,7 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("restoreDrill", drill);
         registry.bind("restoreApi", new RestoreApi(restoreCoordinator, restores, drill));
         registry.bind("downloadApi", new DownloadApi(history, buckets));
+        context.addStartupListener(new DownloadHttpAdapter(context));
 
         CatalogPreparer preparer = new CatalogPreparer(migrator, coordinator, restoreCoordinator,
                 settings.catalogDatabase().toString());

@@ -230,11 +230,14 @@ class RestoreTest {
         assertThat(whole.headers().firstValue("Content-Type")).contains("application/pgp-encrypted");
         assertThat(whole.headers().firstValue("Content-Disposition").orElseThrow()).contains(".sql.gz.gpg");
         assertThat(whole.headers().firstValue("X-Object-Size")).contains(String.valueOf(stored.length));
+        assertThat(whole.headers().firstValue("Content-Length")).contains(String.valueOf(stored.length));
+        assertThat(whole.headers().firstValue("Transfer-Encoding")).isEmpty();
 
         var part = bed.getBytes("/api/backup/download/" + backupId, MASTER_KEY, "bytes=100-199");
         assertThat(part.statusCode()).isEqualTo(206);
         assertThat(part.body()).isEqualTo(java.util.Arrays.copyOfRange(stored, 100, 200));
         assertThat(part.headers().firstValue("Content-Range")).contains("bytes 100-199/" + stored.length);
+        assertThat(part.headers().firstValue("Content-Length")).contains("100");
         var tail = bed.getBytes("/api/backup/download/" + backupId, MASTER_KEY, "bytes=-50");
         assertThat(tail.body()).isEqualTo(java.util.Arrays.copyOfRange(stored, stored.length - 50, stored.length));
         assertThat(bed.getBytes("/api/backup/download/" + backupId, MASTER_KEY, "bytes=" + stored.length + "-")
