@@ -100,16 +100,7 @@ public class BackupApi {
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("request body must be JSON like {\"type\":\"full\"}");
         }
-        JsonNode node;
-        try {
-            node = Json.mapper().readTree(body);
-        } catch (Exception e) {
-            throw ApiException.badRequest("request body is not valid JSON");
-        }
-        if (node == null || !node.isObject()) {
-            throw ApiException.badRequest("request body must be a JSON object like {\"type\":\"full\"}");
-        }
-        JsonNode type = node.get("type");
+        JsonNode type = ApiException.jsonObject(body, "{\"type\":\"full\"}").get("type");
         if (type == null || !type.isTextual()) {
             throw ApiException.badRequest("field 'type' is required (one of " + TRIGGERABLE + ")");
         }

@@ -47,7 +47,7 @@ public class RestoreApi {
     public void start(Exchange exchange) throws ApiException {
         Message in = exchange.getIn();
         long backupId = pathId(in.getHeader("id", String.class), "backup id");
-        JsonNode request = parseBody(in.getBody(String.class));
+        JsonNode request = ApiException.jsonObject(in.getBody(String.class), "{\"target\":\"isolated\"}");
         String target = parseTarget(request);
         if ("production".equals(target)) {
             JsonNode confirm = request.get("confirm");
@@ -129,22 +129,6 @@ public class RestoreApi {
             // fall through
         }
         throw ApiException.badRequest(what + " must be a positive whole number, got '" + raw + "'");
-    }
-
-    static JsonNode parseBody(String body) throws ApiException {
-        if (body == null || body.isBlank()) {
-            return Json.mapper().createObjectNode();
-        }
-        JsonNode node;
-        try {
-            node = Json.mapper().readTree(body);
-        } catch (Exception e) {
-            throw ApiException.badRequest("request body is not valid JSON");
-        }
-        if (node == null || !node.isObject()) {
-            throw ApiException.badRequest("request body must be a JSON object like {\"target\":\"isolated\"}");
-        }
-        return node;
     }
 
     static String parseTarget(JsonNode request) throws ApiException {
