@@ -15,7 +15,6 @@ import br.com.gorgen.backup.catalog.CatalogUnavailableException;
 import br.com.gorgen.backup.catalog.HistoryFilter;
 import br.com.gorgen.backup.support.BackupHeaders;
 import br.com.gorgen.backup.support.ErrorMessages;
-import br.com.gorgen.backup.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
