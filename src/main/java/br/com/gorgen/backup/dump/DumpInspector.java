@@ -202,9 +202,9 @@ public final class DumpInspector {
         finished = true;
         if (state == COLLECT) {
             endCollectedLine();
-        } else if (state == IDENT_TICK) {
-            endIdent();
         }
+        // an identifier still open at the end (even right after a backtick, which could be the first of a doubled
+        // one) belongs to a cut line: its name cannot be trusted, so it is not recorded
         state = SKIP_LINE;
     }
 
