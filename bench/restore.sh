@@ -67,7 +67,7 @@ done
 bench_gen_key
 (umask 077 && gpg --batch --pinentry-mode loopback --passphrase '' --armor --export-secret-keys "$FPR" \
   >"$RUN/bench-secret.asc") || die "cannot export the secret key"
-grep -q 'BEGIN PGP PRIVATE KEY BLOCK' "$RUN/bench-secret.asc" || die "the exported secret key is empty"
+grep -q 'PGP PRIVATE KEY BLOCK' "$RUN/bench-secret.asc" || die "the exported secret key is empty"
 
 binlog_bytes() { mysql_root -N -e "SHOW BINARY LOGS" | awk '{ s += $2 } END { printf "%d", s }'; }
 dirty_pages() { mysql_root -N -e "SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'" | awk '{ print $2 }'; }
