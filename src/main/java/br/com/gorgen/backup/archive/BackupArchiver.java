@@ -9,8 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +16,7 @@ import java.util.zip.GZIPOutputStream;
 
 import br.com.gorgen.backup.crypto.PgpEncryptor;
 import br.com.gorgen.backup.support.BackupHeaders;
+import br.com.gorgen.backup.support.Sha256;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -69,8 +68,8 @@ public class BackupArchiver implements Processor {
      * side stops both and removes the partial file.
      */
     public ArchiveResult archive(InputStream source, Path target, String literalName) throws IOException {
-        MessageDigest plainDigest = sha256();
-        MessageDigest storedDigest = sha256();
+        MessageDigest plainDigest = Sha256.newDigest();
+        MessageDigest storedDigest = Sha256.newDigest();
         OutputStream file = new BufferedOutputStream(Files.newOutputStream(target, StandardOpenOption.CREATE_NEW), 1 << 16);
         DigestingCounter stored = new DigestingCounter(file, storedDigest);
         long plainBytes = 0;
@@ -115,9 +114,7 @@ public class BackupArchiver implements Processor {
             }
             throw (RuntimeException) e;
         }
-        HexFormat hex = HexFormat.of();
-        return new ArchiveResult(target, plainBytes, hex.formatHex(plainDigest.digest()), stored.count,
-                hex.formatHex(storedDigest.digest()));
+        return new ArchiveResult(target, plainBytes, Sha256.hex(plainDigest), stored.count, Sha256.hex(storedDigest));
     }
 
     /** The buffers passed from the reading thread to the writer thread, and how either side stops the other. */
@@ -190,14 +187,6 @@ public class BackupArchiver implements Processor {
             } catch (Throwable t) {
                 writerFailure = t;
             }
-        }
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

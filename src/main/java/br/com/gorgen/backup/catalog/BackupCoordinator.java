@@ -7,7 +7,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -18,6 +17,7 @@ import br.com.gorgen.backup.storage.BackupBuckets;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.support.BackupHeaders;
 import br.com.gorgen.backup.support.ErrorMessages;
+import br.com.gorgen.backup.support.WorkFolders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -174,7 +174,7 @@ public class BackupCoordinator {
     public List<Long> recoverInterrupted() throws SQLException {
         if (Files.isDirectory(spoolDir)) {
             try (Stream<Path> stale = Files.list(spoolDir)) {
-                stale.filter(p -> p.getFileName().toString().startsWith("backup-")).forEach(BackupCoordinator::deleteTree);
+                stale.filter(p -> p.getFileName().toString().startsWith("backup-")).forEach(WorkFolders::deleteTree);
             } catch (IOException e) {
                 LOG.warn("Cannot clean the spool folder {}: {}", spoolDir, e.getMessage());
             }
@@ -193,26 +193,7 @@ public class BackupCoordinator {
 
     private void release(Exchange exchange, long id) {
         Path workDir = exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class);
-        if (workDir != null) {
-            deleteTree(workDir);
-        }
+        WorkFolders.deleteTree(workDir);
         running.compareAndSet(id, null);
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    LOG.warn("Cannot delete work file {}: {}", p, e.getMessage());
-                }
-            });
-        } catch (IOException e) {
-            LOG.warn("Cannot clean work folder {}: {}", dir, e.getMessage());
-        }
     }
 }

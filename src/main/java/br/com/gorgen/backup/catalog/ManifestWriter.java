@@ -3,10 +3,8 @@ package br.com.gorgen.backup.catalog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +15,7 @@ import br.com.gorgen.backup.dump.DumpStream;
 import br.com.gorgen.backup.dump.SourceInfo;
 import br.com.gorgen.backup.support.BackupHeaders;
 import br.com.gorgen.backup.support.Json;
+import br.com.gorgen.backup.support.Sha256;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -56,7 +55,7 @@ public class ManifestWriter implements Processor {
         Files.write(file, json);
         in.setHeader(BackupHeaders.STORE_FILE, file.toString());
         in.setHeader(BackupHeaders.STORE_KEY, in.getHeader(BackupHeaders.MANIFEST_KEY, String.class));
-        in.setHeader(BackupHeaders.STORE_SHA256, HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json)));
+        in.setHeader(BackupHeaders.STORE_SHA256, Sha256.of(json));
         in.setHeader(BackupHeaders.STORE_CONTENT_TYPE, "application/json");
     }
 

@@ -1,14 +1,12 @@
 package br.com.gorgen.backup.dump;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 import br.com.gorgen.backup.settings.DatabaseUrl;
 
@@ -24,10 +22,7 @@ public record SourceInfo(String host, int port, String database, String serverVe
 
     /** @param excludedTables tables left out of the dump (their triggers are left out of the inventory too) */
     public static SourceInfo read(DatabaseUrl db, List<String> excludedTables) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", db.user());
-        props.setProperty("password", db.password());
-        try (Connection c = DriverManager.getConnection(db.jdbcUrl(), props); Statement st = c.createStatement()) {
+        try (Connection c = db.connect(null); Statement st = c.createStatement()) {
             String version;
             long serverId;
             boolean logBin;

@@ -1,9 +1,7 @@
 package br.com.gorgen.backup.restore;
 
 import java.io.InputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 import br.com.gorgen.backup.catalog.BackupHistory;
@@ -12,6 +10,7 @@ import br.com.gorgen.backup.catalog.BackupRecord;
 import br.com.gorgen.backup.storage.BackupBuckets;
 import br.com.gorgen.backup.support.ErrorMessages;
 import br.com.gorgen.backup.support.Json;
+import br.com.gorgen.backup.support.Sha256;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -70,15 +69,11 @@ public class ArtifactLocator implements Processor {
             if (!backup.checksumSha256().equalsIgnoreCase(manifest.artifact().sha256())) {
                 return "manifest in " + bucket.name() + " does not match the history's checksum";
             }
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            String actual;
             try (InputStream object = bucket.client().getObject(GetObjectRequest.builder().bucket(bucket.name())
                     .key(backup.filePath()).build())) {
-                byte[] buf = new byte[1 << 16];
-                for (int n; (n = object.read(buf)) > 0;) {
-                    digest.update(buf, 0, n);
-                }
+                actual = Sha256.of(object);
             }
-            String actual = HexFormat.of().formatHex(digest.digest());
             return actual.equalsIgnoreCase(backup.checksumSha256()) ? null
                     : where + " is corrupt (SHA-256 " + actual + ", expected " + backup.checksumSha256() + ")";
         } catch (Exception e) {

@@ -2,24 +2,20 @@ package br.com.gorgen.backup.restore;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 
 import br.com.gorgen.backup.crypto.PgpDecryptor;
 import br.com.gorgen.backup.dump.MysqlOptionFile;
 import br.com.gorgen.backup.settings.DatabaseUrl;
+import br.com.gorgen.backup.support.WorkFolders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -77,7 +73,7 @@ public class DatabaseRestorer implements Processor {
                 server.port())) {
             load(source, target, decryptor, options, work);
         } finally {
-            deleteQuietly(work);
+            WorkFolders.deleteTree(work);
         }
     }
 
@@ -119,20 +115,12 @@ public class DatabaseRestorer implements Processor {
     }
 
     private void createDatabase(String target) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", server.user());
-        props.setProperty("password", server.password());
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), props); Statement st = c.createStatement()) {
-            st.execute("CREATE DATABASE `" + target + "` CHARACTER SET utf8mb4");
-        }
+        server.execute("CREATE DATABASE " + DatabaseUrl.quote(target) + " CHARACTER SET utf8mb4");
     }
 
     private void dropQuietly(String target) {
-        Properties props = new Properties();
-        props.setProperty("user", server.user());
-        props.setProperty("password", server.password());
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), props); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS `" + target + "`");
+        try {
+            server.execute("DROP DATABASE IF EXISTS " + DatabaseUrl.quote(target));
         } catch (SQLException e) {
             LOG.warn("Cannot drop the half-loaded database {}: {}", target, e.getMessage());
         }
@@ -147,11 +135,4 @@ public class DatabaseRestorer implements Processor {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            LOG.warn("Cannot clean restore work folder {}: {}", dir, e.getMessage());
-        }
-    }
 }

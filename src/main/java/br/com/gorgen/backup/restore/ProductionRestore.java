@@ -1,13 +1,11 @@
 package br.com.gorgen.backup.restore;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 import br.com.gorgen.backup.catalog.BackupHistory;
 import br.com.gorgen.backup.catalog.BackupManifest;
@@ -82,55 +80,37 @@ public class ProductionRestore {
                     + " but differs from it: " + String.join("; ", v.differences()) + ". The safety backup #"
                     + in.getHeader(SAFETY_BACKUP_ID) + " holds the data from before the restore");
         }
-        execute(null, "DROP DATABASE IF EXISTS `" + staging + "`");
+        production.execute("DROP DATABASE IF EXISTS " + DatabaseUrl.quote(staging));
     }
 
     private void empty(String schema) throws SQLException {
         List<String> statements = new ArrayList<>();
         statements.add("SET FOREIGN_KEY_CHECKS = 0");
-        try (Connection c = connect(schema); Statement st = c.createStatement()) {
+        try (Connection c = production.connect(schema); Statement st = c.createStatement()) {
             try (ResultSet rs = st.executeQuery("SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES "
                     + "WHERE TABLE_SCHEMA = DATABASE()")) {
                 while (rs.next()) {
                     String name = rs.getString(1);
                     if (!ownTables.contains(name)) {
                         statements.add(("VIEW".equals(rs.getString(2)) ? "DROP VIEW IF EXISTS " : "DROP TABLE IF EXISTS ")
-                                + q(name));
+                                + DatabaseUrl.quote(name));
                     }
                 }
             }
             try (ResultSet rs = st.executeQuery("SELECT ROUTINE_TYPE, ROUTINE_NAME FROM information_schema.ROUTINES "
                     + "WHERE ROUTINE_SCHEMA = DATABASE()")) {
                 while (rs.next()) {
-                    statements.add("DROP " + rs.getString(1) + " IF EXISTS " + q(rs.getString(2)));
+                    statements.add("DROP " + rs.getString(1) + " IF EXISTS " + DatabaseUrl.quote(rs.getString(2)));
                 }
             }
             try (ResultSet rs = st.executeQuery("SELECT EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA = DATABASE()")) {
                 while (rs.next()) {
-                    statements.add("DROP EVENT IF EXISTS " + q(rs.getString(1)));
+                    statements.add("DROP EVENT IF EXISTS " + DatabaseUrl.quote(rs.getString(1)));
                 }
             }
             for (String sql : statements) {
                 st.execute(sql);
             }
         }
-    }
-
-    private void execute(String schema, String sql) throws SQLException {
-        try (Connection c = connect(schema); Statement st = c.createStatement()) {
-            st.execute(sql);
-        }
-    }
-
-    private Connection connect(String schema) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", production.user());
-        props.setProperty("password", production.password());
-        return DriverManager.getConnection(schema == null ? production.jdbcUrl() : production.withDatabase(schema).jdbcUrl(),
-                props);
-    }
-
-    private static String q(String identifier) {
-        return "`" + identifier.replace("`", "``") + "`";
     }
 }

@@ -1,10 +1,6 @@
 package br.com.gorgen.backup.restore;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.Properties;
 
 import br.com.gorgen.backup.catalog.BackupHistory;
 import br.com.gorgen.backup.catalog.BackupRecord;
@@ -53,12 +49,7 @@ public class RestoreDrill {
     /** Drops the drill's scratch database once it is validated. */
     public void dropScratch(Exchange exchange) throws SQLException {
         String target = exchange.getIn().getHeader(RestoreHeaders.TARGET_DATABASE, String.class);
-        Properties props = new Properties();
-        props.setProperty("user", server.user());
-        props.setProperty("password", server.password());
-        try (Connection c = DriverManager.getConnection(server.jdbcUrl(), props); Statement st = c.createStatement()) {
-            st.execute("DROP DATABASE IF EXISTS `" + target + "`");
-        }
+        server.execute("DROP DATABASE IF EXISTS " + DatabaseUrl.quote(target));
         LOG.info("Drill scratch database {} dropped", target);
     }
 }

@@ -1,7 +1,6 @@
 package br.com.gorgen.backup.restore;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,10 +9,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import br.com.gorgen.backup.catalog.BackupManifest;
 import br.com.gorgen.backup.settings.DatabaseUrl;
+
+import static br.com.gorgen.backup.settings.DatabaseUrl.quote;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -47,13 +47,10 @@ public class RestoreValidator implements Processor {
     }
 
     public Validation validate(String target, BackupManifest manifest) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", server.user());
-        props.setProperty("password", server.password());
         List<String> differences = new ArrayList<>();
         Map<String, Long> counts = new LinkedHashMap<>();
         long rows = 0;
-        try (Connection c = DriverManager.getConnection(server.withDatabase(target).jdbcUrl(), props)) {
+        try (Connection c = server.connect(target)) {
             List<String> tables = names(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? "
                     + "AND TABLE_TYPE = 'BASE TABLE'", target);
             for (BackupManifest.TableCount t : manifest.tables()) {
@@ -61,7 +58,7 @@ public class RestoreValidator implements Processor {
                     differences.add("table " + t.name() + " is missing");
                     continue;
                 }
-                long actual = count(c, "SELECT COUNT(*) FROM `" + t.name().replace("`", "``") + "`");
+                long actual = count(c, "SELECT COUNT(*) FROM " + quote(t.name()));
                 counts.put(t.name(), actual);
                 rows += actual;
                 if (actual != t.rows()) {
@@ -107,25 +104,21 @@ public class RestoreValidator implements Processor {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, List<String[]>> fk : fks.entrySet()) {
             List<String[]> cols = fk.getValue();
-            String child = q(cols.get(0)[0]);
-            String parent = q(cols.get(0)[2]);
+            String child = quote(cols.get(0)[0]);
+            String parent = quote(cols.get(0)[2]);
             StringBuilder on = new StringBuilder();
             StringBuilder notNull = new StringBuilder();
             for (String[] col : cols) {
-                on.append(on.length() == 0 ? "" : " AND ").append("p.").append(q(col[3])).append(" = c.").append(q(col[1]));
-                notNull.append(" AND c.").append(q(col[1])).append(" IS NOT NULL");
+                on.append(on.length() == 0 ? "" : " AND ").append("p.").append(quote(col[3])).append(" = c.").append(quote(col[1]));
+                notNull.append(" AND c.").append(quote(col[1])).append(" IS NOT NULL");
             }
             long orphans = count(c, "SELECT COUNT(*) FROM " + child + " c LEFT JOIN " + parent + " p ON " + on
-                    + " WHERE p." + q(cols.get(0)[3]) + " IS NULL" + notNull);
+                    + " WHERE p." + quote(cols.get(0)[3]) + " IS NULL" + notNull);
             if (orphans > 0) {
                 out.add("foreign key " + fk.getKey() + ": " + orphans + " row(s) point to no " + cols.get(0)[2] + " row");
             }
         }
         return out;
-    }
-
-    private static String q(String identifier) {
-        return "`" + identifier.replace("`", "``") + "`";
     }
 
     private static long count(Connection c, String sql) throws SQLException {

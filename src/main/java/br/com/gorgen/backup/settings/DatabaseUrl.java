@@ -59,6 +59,27 @@ public record DatabaseUrl(String user, String password, String host, int port, S
         return sb.toString();
     }
 
+    /** A new JDBC connection with these credentials (to this database, or to the server when it is null). */
+    public java.sql.Connection connect(String otherDatabase) throws java.sql.SQLException {
+        java.util.Properties props = new java.util.Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password);
+        return java.sql.DriverManager.getConnection(otherDatabase == null ? jdbcUrl() : withDatabase(otherDatabase).jdbcUrl(),
+                props);
+    }
+
+    /** Runs one statement on the server (no particular database). */
+    public void execute(String sql) throws java.sql.SQLException {
+        try (java.sql.Connection c = connect(null); java.sql.Statement st = c.createStatement()) {
+            st.execute(sql);
+        }
+    }
+
+    /** A backtick-quoted identifier. */
+    public static String quote(String identifier) {
+        return "`" + identifier.replace("`", "``") + "`";
+    }
+
     /** The same server, another database (restores, drills). */
     public DatabaseUrl withDatabase(String otherDatabase) {
         return new DatabaseUrl(user, password, host, port, otherDatabase, jdbcOptions);

@@ -1,10 +1,9 @@
 package br.com.gorgen.backup.storage;
 
 import java.io.InputStream;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 
 import br.com.gorgen.backup.support.BackupHeaders;
+import br.com.gorgen.backup.support.Sha256;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -22,19 +21,13 @@ public class StoredObjectVerifier implements Processor {
         String expected = in.getHeader(BackupHeaders.STORE_SHA256, String.class);
         String key = in.getHeader(BackupHeaders.STORE_KEY, String.class);
         String bucket = in.getHeader(BUCKET_HEADER, String.class);
-        MessageDigest digest = MessageDigest.getInstance("SHA-256");
-        long size = 0;
+        String actual;
         try (InputStream body = in.getMandatoryBody(InputStream.class)) {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = body.read(buf)) > 0;) {
-                digest.update(buf, 0, n);
-                size += n;
-            }
+            actual = Sha256.of(body);
         }
-        String actual = HexFormat.of().formatHex(digest.digest());
         if (!actual.equalsIgnoreCase(expected)) {
             throw new ChecksumMismatchException("SHA-256 mismatch after upload of s3://" + bucket + "/" + key + ": read back "
-                    + actual + " (" + size + " bytes), expected " + expected);
+                    + actual + ", expected " + expected);
         }
         in.setBody(null);
     }
