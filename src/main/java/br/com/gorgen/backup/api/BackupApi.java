@@ -18,17 +18,21 @@ import br.com.gorgen.backup.support.ErrorMessages;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import br.com.gorgen.backup.binlog.IncrementalBackup;
 
 /** The backup API's request handling: parse and validate input, call the catalog, shape the JSON answers. */
 public class BackupApi {
-    static final List<String> TRIGGERABLE = List.of("full");
+    static final List<String> TRIGGERABLE = List.of("full", "incremental", "transactional");
 
     private final BackupCoordinator coordinator;
     private final BackupHistory history;
     private final ScheduleInspector schedules;
     private final AuditTrail audit;
+    private final IncrementalBackup incremental;
 
-    public BackupApi(BackupCoordinator coordinator, BackupHistory history, ScheduleInspector schedules, AuditTrail audit) {
+    public BackupApi(BackupCoordinator coordinator, BackupHistory history, ScheduleInspector schedules, AuditTrail audit,
+            IncrementalBackup incremental) {
+        this.incremental = incremental;
         this.coordinator = coordinator;
         this.history = history;
         this.schedules = schedules;
@@ -67,7 +71,23 @@ public class BackupApi {
         String type = parseTriggerType(in.getBody(String.class));
         in.setHeader(BackupHeaders.BACKUP_TYPE, type);
         in.setHeader(BackupHeaders.REQUESTED_BY, "api:" + in.getHeader(BackupHeaders.API_CALLER, String.class));
+        if ("transactional".equals(type)) {
+            // shipping records one transactional backup per binary-log file it ships
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("type", type);
+            body.put("status", "shipping");
+            body.put("statusUrl", "/api/backup/history?type=transactional");
+            ApiResponder.respond(exchange, 202, body);
+            in.setHeader("AuditAction", "backup.trigger");
+            in.setHeader("AuditTarget", "binlog");
+            in.setHeader("AuditDetails", "{\"type\":\"transactional\"}");
+            return;
+        }
         try {
+            if ("incremental".equals(type)) {
+                incremental.decideType(exchange);
+                type = in.getHeader(BackupHeaders.BACKUP_TYPE, String.class);
+            }
             coordinator.begin(exchange);
         } catch (BackupAlreadyRunningException e) {
             throw new ApiException(409, "backup_running", "a backup is already running", Map.of("runningId", e.runningId()));
@@ -166,6 +186,19 @@ public class BackupApi {
         m.put("createdBy", r.createdBy());
         m.put("binlogFile", r.binlogFile());
         m.put("binlogPosition", r.binlogPosition());
+        BackupRecord.Coverage c = r.coverage();
+        if (c != null && c.sourceId() != null) {
+            m.put("sourceId", c.sourceId());
+            m.put("snapshotAt", c.snapshotAt() == null ? null : c.snapshotAt().toString());
+            m.put("firstEventAt", c.firstEventAt() == null ? null : c.firstEventAt().toString());
+            m.put("lastEventAt", c.lastEventAt() == null ? null : c.lastEventAt().toString());
+            m.put("startBinlogFile", c.startBinlogFile());
+            m.put("startBinlogPosition", c.startBinlogPosition());
+            m.put("parentId", c.parentId());
+        }
+        if (c != null && c.notes() != null) {
+            m.put("notes", c.notes());
+        }
         return m;
     }
 

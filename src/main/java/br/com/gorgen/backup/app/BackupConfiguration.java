@@ -30,6 +30,11 @@ import br.com.gorgen.backup.restore.RestoreCoordinator;
 import br.com.gorgen.backup.restore.RestoreDrill;
 import br.com.gorgen.backup.restore.RestoreHistory;
 import br.com.gorgen.backup.restore.RestoreValidator;
+import br.com.gorgen.backup.binlog.BinlogFetcher;
+import br.com.gorgen.backup.binlog.BinlogManifests;
+import br.com.gorgen.backup.binlog.BinlogServer;
+import br.com.gorgen.backup.binlog.BinlogShipper;
+import br.com.gorgen.backup.binlog.IncrementalBackup;
 import br.com.gorgen.backup.crypto.EncryptionKeyProvisioner;
 import br.com.gorgen.backup.crypto.PgpEncryptor;
 import br.com.gorgen.backup.crypto.PgpRecipients;
@@ -125,13 +130,25 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("databaseDumper", new DatabaseDumper(source, settings.dumpCommand(), settings.dumpExtraArgs(),
                 settings.catalogInSource() ? OWN_TABLES : List.of()));
         registry.bind("backupArchiver", new BackupArchiver(new PgpEncryptor(recipients), settings.gzipLevel()));
-        registry.bind("manifestWriter", new ManifestWriter(recipients, settings.tenantId(), primary.bucket(),
-                secondary.bucket(), DumpProcess.toolVersion(settings.dumpCommand()), settings.gzipLevel()));
+        ManifestWriter manifestWriter = new ManifestWriter(recipients, settings.tenantId(), primary.bucket(),
+                secondary.bucket(), DumpProcess.toolVersion(settings.dumpCommand()), settings.gzipLevel());
+        registry.bind("manifestWriter", manifestWriter);
 
         // life cycle
         BackupCoordinator coordinator = new BackupCoordinator(history, layout, buckets, settings.spoolDir(), clock,
                 new BackupMetrics(() -> meterRegistry(context)));
         registry.bind("backupCoordinator", coordinator);
+
+        // binary logs: continuous shipping, incrementals
+        String binlogCommand = settings.pointInTime().binlogCommand();
+        BinlogServer binlogServer = new BinlogServer(source);
+        BinlogFetcher fetcher = new BinlogFetcher(source, binlogCommand);
+        BinlogManifests binlogManifests = new BinlogManifests(manifestWriter, source, settings.tenantId(),
+                toolVersion(binlogCommand));
+        BinlogShipper shipper = new BinlogShipper(binlogServer, fetcher, history, coordinator, layout, binlogManifests, clock);
+        registry.bind("binlogShipper", shipper);
+        IncrementalBackup incremental = new IncrementalBackup(binlogServer, fetcher, history, binlogManifests);
+        registry.bind("incrementalBackup", incremental);
 
         // notifications
         configureMail(context, settings.mail());
@@ -144,7 +161,7 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("apiAuthenticator", new ApiAuthenticator(new ApiKeys(Path.of(settings.apiKeysFile()))));
         registry.bind("apiResponder", new ApiResponder());
         registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context),
-                new AuditTrail(dataSource, migrator, settings.tenantId())));
+                new AuditTrail(dataSource, migrator, settings.tenantId()), incremental));
 
         // restore
         PrivateKeySource keys = new PrivateKeySource(settings.pgpPrivateKeyFile(), settings.pgpPassphrase(),
@@ -172,6 +189,16 @@ public class BackupConfiguration implements CamelConfiguration {
                 settings.catalogDatabase().toString());
         registry.bind("catalogPreparer", preparer);
         preparer.prepare();
+    }
+
+    private static String toolVersion(String command) {
+        try {
+            return DumpProcess.toolVersion(command);
+        } catch (Exception e) {
+            LOG.warn("{} is not available ({}): binary-log shipping and point-in-time recovery will fail until it is "
+                    + "installed (apt-get install mariadb-client)", command, e.getMessage());
+            return command + " (not found)";
+        }
     }
 
     /** The registry behind /observe/metrics (created by Camel's metrics support); a private one if metrics are off. */

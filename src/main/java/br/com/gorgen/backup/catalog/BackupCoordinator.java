@@ -63,10 +63,18 @@ public class BackupCoordinator {
         Message in = exchange.getIn();
         String type = in.getHeader(BackupHeaders.BACKUP_TYPE, "full", String.class);
         String requestedBy = in.getHeader(BackupHeaders.REQUESTED_BY, "scheduler", String.class);
+        // binary-log shipping runs beside full and incremental backups (it must not wait for a long dump)
+        boolean claims = !"transactional".equals(type);
         long placeholder = -1;
-        if (!running.compareAndSet(null, placeholder)) {
+        if (claims && !running.compareAndSet(null, placeholder)) {
             throw new BackupAlreadyRunningException(running.get());
         }
+        exchange.removeProperty(STORED_BUT_UNRECORDED);
+        exchange.removeProperty(BackupHeaders.PROP_COVERAGE);
+        exchange.removeProperty(BinlogCoordinates.PROPERTY);
+        exchange.removeProperty(BACKUP_ID_PROPERTY);
+        in.removeHeader(BackupHeaders.OBJECT_KEY);
+        in.removeHeader(BackupHeaders.MANIFEST_KEY);
         try {
             Instant startedAt = clock.instant();
             long id;
@@ -76,28 +84,43 @@ public class BackupCoordinator {
                 throw new CatalogUnavailableException("the catalog database is unreachable, no backup can start: "
                         + ErrorMessages.describe(e), e);
             }
-            running.set(id);
-            String objectKey = layout.databaseArtifact(type, startedAt, id);
-            String manifestKey = layout.manifest(type, startedAt, id);
-            history.setPaths(id, objectKey, manifestKey);
+            if (claims) {
+                running.set(id);
+            }
+            exchange.setProperty(BACKUP_ID_PROPERTY, id); // survives any header clean-up downstream
+            in.setHeader(BackupHeaders.BACKUP_ID, id);
+            if (claims) {
+                locate(exchange, layout.databaseArtifact(type, startedAt, id), layout.manifest(type, startedAt, id));
+            }
             Path workDir = spoolDir.resolve("backup-" + id);
             Files.createDirectories(spoolDir);
             Files.createDirectory(workDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            in.setHeader(BackupHeaders.BACKUP_ID, id);
-            exchange.setProperty(BACKUP_ID_PROPERTY, id); // survives any header clean-up downstream
             in.setHeader(BackupHeaders.STARTED_AT, startedAt);
-            in.setHeader(BackupHeaders.OBJECT_KEY, objectKey);
-            in.setHeader(BackupHeaders.MANIFEST_KEY, manifestKey);
             exchange.setProperty(BackupHeaders.PROP_WORK_DIR, workDir);
             LOG.info("Backup {} ({}) started by {}", id, type, requestedBy);
         } catch (Exception e) {
-            Long id = running.get();
-            running.set(null);
+            Long id = claims ? running.get() : exchange.getProperty(BACKUP_ID_PROPERTY, Long.class);
+            if (claims) {
+                running.set(null);
+            }
             if (id != null && id > 0) {
                 safeMarkFailed(id, "could not start: " + ErrorMessages.describe(e));
             }
             throw e;
         }
+    }
+
+    /** Sets where the backup's artifact and manifest go (once known: a binary log's key depends on its content). */
+    public void locate(Exchange exchange, String objectKey, String manifestKey) throws SQLException {
+        long id = exchange.getProperty(BACKUP_ID_PROPERTY, Long.class);
+        history.setPaths(id, objectKey, manifestKey);
+        exchange.getIn().setHeader(BackupHeaders.OBJECT_KEY, objectKey);
+        exchange.getIn().setHeader(BackupHeaders.MANIFEST_KEY, manifestKey);
+    }
+
+    /** The id of the backup the exchange is running, or null before {@link #begin}. */
+    public static Long idOf(Exchange exchange) {
+        return exchange.getProperty(BACKUP_ID_PROPERTY, Long.class);
     }
 
     /** Records success. The artifact and its manifest are stored and verified in both buckets by now. */
@@ -110,6 +133,10 @@ public class BackupCoordinator {
         try {
             history.markSuccess(id, completedAt, archive.storedBytes(), archive.storedSha256(), archive.plainBytes(),
                     archive.plainSha256(), binlog == null ? null : binlog.file(), binlog == null ? null : binlog.position());
+            BackupRecord.Coverage coverage = exchange.getProperty(BackupHeaders.PROP_COVERAGE, BackupRecord.Coverage.class);
+            if (coverage != null) {
+                history.setCoverage(id, coverage);
+            }
             metrics.succeeded(in.getHeader(BackupHeaders.BACKUP_TYPE, String.class),
                     in.getHeader(BackupHeaders.STARTED_AT, Instant.class), completedAt, archive.storedBytes());
             LOG.info("Backup {} succeeded: {} bytes stored, sha256 {}", id, archive.storedBytes(), archive.storedSha256());

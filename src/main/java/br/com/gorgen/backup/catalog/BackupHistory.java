@@ -18,7 +18,8 @@ import javax.sql.DataSource;
 public class BackupHistory {
     private static final String COLUMNS = "id, tenant_id, backup_type, status, started_at, completed_at, file_path, "
             + "file_size_bytes, checksum_sha256, error_message, created_by, manifest_path, plaintext_sha256, "
-            + "plaintext_size_bytes, binlog_file, binlog_position";
+            + "plaintext_size_bytes, binlog_file, binlog_position, source_id, snapshot_at, first_event_at, last_event_at, "
+            + "start_binlog_file, start_binlog_position, parent_id, notes";
 
     private final DataSource dataSource;
     private final SchemaMigrator migrator;
@@ -59,6 +60,41 @@ public class BackupHistory {
                 + "plaintext_size_bytes = ?, plaintext_sha256 = ?, binlog_file = ?, binlog_position = ?, error_message = NULL "
                 + "WHERE id = ?", Timestamp.from(completedAt), size, sha256, plainSize, plainSha256, binlogFile,
                 binlogPosition, id);
+    }
+
+    /** Records the point-in-time facts of a backup (any field may be null). */
+    public void setCoverage(long id, BackupRecord.Coverage c) throws SQLException {
+        update("UPDATE backup_history SET source_id = ?, snapshot_at = ?, first_event_at = ?, last_event_at = ?, "
+                + "start_binlog_file = ?, start_binlog_position = ?, parent_id = ?, notes = ? WHERE id = ?", c.sourceId(),
+                ts(c.snapshotAt()), ts(c.firstEventAt()), ts(c.lastEventAt()), c.startBinlogFile(),
+                c.startBinlogPosition(), c.parentId(), c.notes(), id);
+    }
+
+    /** Successful backups of one type from one source, oldest first (all of them: the point-in-time window needs them). */
+    public List<BackupRecord> successfulFrom(String type, String sourceId) throws SQLException {
+        migrator.ensureMigrated();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM backup_history WHERE tenant_id = ? "
+                        + "AND backup_type = ? AND status = 'success' AND (? IS NULL OR source_id = ?) ORDER BY id")) {
+            ps.setInt(1, tenantId);
+            ps.setString(2, type);
+            ps.setString(3, sourceId);
+            ps.setString(4, sourceId);
+            List<BackupRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Inserts a row that is failed from the start (a problem found outside any run, such as a binary-log gap). */
+    public long insertFailed(String type, Instant at, String createdBy, String errorMessage) throws SQLException {
+        long id = insertRunning(type, at, createdBy);
+        markFailed(id, at, errorMessage);
+        return id;
     }
 
     public void markFailed(long id, Instant completedAt, String errorMessage) throws SQLException {
@@ -143,7 +179,15 @@ public class BackupHistory {
                 rs.getString("checksum_sha256"), rs.getString("error_message"), rs.getString("created_by"),
                 rs.getString("manifest_path"), rs.getString("plaintext_sha256"),
                 rs.getObject("plaintext_size_bytes", Long.class), rs.getString("binlog_file"),
-                rs.getObject("binlog_position", Long.class));
+                rs.getObject("binlog_position", Long.class),
+                new BackupRecord.Coverage(rs.getString("source_id"), instant(rs.getTimestamp("snapshot_at")),
+                        instant(rs.getTimestamp("first_event_at")), instant(rs.getTimestamp("last_event_at")),
+                        rs.getString("start_binlog_file"), rs.getObject("start_binlog_position", Long.class),
+                        rs.getObject("parent_id", Long.class), rs.getString("notes")));
+    }
+
+    private static Timestamp ts(Instant i) {
+        return i == null ? null : Timestamp.from(i);
     }
 
     private static Instant instant(Timestamp ts) {

@@ -23,7 +23,8 @@ public record BackupManifest(
         Encryption encryption,
         Tools tools,
         List<String> warnings,
-        String restoreHint) {
+        String restoreHint,
+        Binlog binlog) {
 
     public static final int FORMAT_VERSION = 1;
 
@@ -35,7 +36,21 @@ public record BackupManifest(
             String binlogFormat) {
     }
 
-    public record Snapshot(String method, String binlogFile, Long binlogPosition, String gtidPosition) {
+    /** {@code observedAt}: when the dump reported its position, an upper bound of the snapshot's time. */
+    public record Snapshot(String method, String binlogFile, Long binlogPosition, String gtidPosition, String observedAt) {
+    }
+
+    /**
+     * Binary logs held by a transactional or incremental backup: replay starts at {@code startFile}/{@code startPosition}
+     * (for an incremental, where its parent ends) and the files follow each other without a gap.
+     */
+    public record Binlog(String sourceId, long serverId, Long parentId, Long baseFullId, String startFile,
+            long startPosition, String firstEventAt, String lastEventAt, List<BinlogFile> files) {
+    }
+
+    /** One binary-log file as shipped: name, plaintext size and SHA-256, event times, positions, GTID range. */
+    public record BinlogFile(String name, long sizeBytes, String sha256, String firstEventAt, String lastEventAt,
+            long startPosition, long endPosition, String gtidFirst, String gtidLast, long transactions) {
     }
 
     public record TableCount(String name, long rows) {

@@ -19,5 +19,12 @@ public record BackupRecord(
         String plaintextSha256,
         Long plaintextSizeBytes,
         String binlogFile,
-        Long binlogPosition) {
+        Long binlogPosition,
+        Coverage coverage) {
+
+    /** Point-in-time facts (V5): see V5__point_in_time.sql for what each means per backup type. */
+    public record Coverage(String sourceId, Instant snapshotAt, Instant firstEventAt, Instant lastEventAt,
+            String startBinlogFile, Long startBinlogPosition, Long parentId, String notes) {
+        public static final Coverage NONE = new Coverage(null, null, null, null, null, null, null, null);
+    }
 }

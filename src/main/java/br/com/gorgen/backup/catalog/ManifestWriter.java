@@ -50,6 +50,16 @@ public class ManifestWriter implements Processor {
             exchange.setProperty(BinlogCoordinates.PROPERTY, new BinlogCoordinates(manifest.snapshot().binlogFile(),
                     manifest.snapshot().binlogPosition(), manifest.snapshot().gtidPosition()));
         }
+        String snapshotAt = manifest.snapshot().observedAt();
+        exchange.setProperty(BackupHeaders.PROP_COVERAGE, new BackupRecord.Coverage(
+                BinlogCoordinates.sourceId(manifest.source().serverId()), snapshotAt == null ? null : Instant.parse(snapshotAt),
+                null, null, null, null, null, in.getHeader(BackupHeaders.NOTES, String.class)));
+        stage(exchange, manifest);
+    }
+
+    /** Writes a manifest into the work folder and sets the store headers to upload it under the manifest key. */
+    public static void stage(Exchange exchange, BackupManifest manifest) throws java.io.IOException {
+        Message in = exchange.getIn();
         byte[] json = Json.write(manifest).getBytes(StandardCharsets.UTF_8);
         Path file = exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class).resolve("manifest.json");
         Files.write(file, json);
@@ -57,6 +67,31 @@ public class ManifestWriter implements Processor {
         in.setHeader(BackupHeaders.STORE_KEY, in.getHeader(BackupHeaders.MANIFEST_KEY, String.class));
         in.setHeader(BackupHeaders.STORE_SHA256, Sha256.of(json));
         in.setHeader(BackupHeaders.STORE_CONTENT_TYPE, "application/json");
+    }
+
+    /** How artifacts are encrypted, for manifests (key ids and fingerprints only). */
+    public BackupManifest.Encryption encryption() {
+        List<BackupManifest.Recipient> keys = new ArrayList<>();
+        for (int i = 0; i < recipients.keyIds().size(); i++) {
+            keys.add(new BackupManifest.Recipient(recipients.keyIds().get(i), recipients.fingerprints().get(i)));
+        }
+        return new BackupManifest.Encryption("OpenPGP", "AES-256", "MDC (SHA-1)", "none (gzip inside)", keys);
+    }
+
+    public String primaryBucket() {
+        return primaryBucket;
+    }
+
+    public String secondaryBucket() {
+        return secondaryBucket;
+    }
+
+    public int gzipLevel() {
+        return gzipLevel;
+    }
+
+    public static String serviceVersionText() {
+        return serviceVersion();
     }
 
     BackupManifest build(Exchange exchange) {
@@ -74,9 +109,9 @@ public class ManifestWriter implements Processor {
         if (stderr != null && !stderr.isBlank()) {
             warnings.add("dump tool: " + stderr.strip());
         }
-        List<BackupManifest.Recipient> keys = new ArrayList<>();
-        for (int i = 0; i < recipients.keyIds().size(); i++) {
-            keys.add(new BackupManifest.Recipient(recipients.keyIds().get(i), recipients.fingerprints().get(i)));
+        String notes = in.getHeader(BackupHeaders.NOTES, String.class);
+        if (notes != null) {
+            warnings.add(notes);
         }
         var binlog = inspector.binlogPosition();
         String objectKey = in.getHeader(BackupHeaders.OBJECT_KEY, String.class);
@@ -90,13 +125,14 @@ public class ManifestWriter implements Processor {
                 new BackupManifest.Source(source.host(), source.port(), source.database(), source.serverVersion(),
                         source.serverId(), source.binlogFormat()),
                 new BackupManifest.Snapshot("single-transaction", binlog.map(b -> b.file()).orElse(null),
-                        binlog.map(b -> b.position()).orElse(null), inspector.gtidPosition().orElse(null)),
+                        binlog.map(b -> b.position()).orElse(null), inspector.gtidPosition().orElse(null),
+                        inspector.binlogPositionSeenAt().map(Instant::toString).orElse(null)),
                 tables,
                 new BackupManifest.SchemaObjects(source.views(), source.routines(), source.triggers(), source.events()),
-                new BackupManifest.Encryption("OpenPGP", "AES-256", "MDC (SHA-1)", "none (gzip inside)", keys),
+                encryption(),
                 new BackupManifest.Tools(dumpToolVersion, serviceVersion(), gzipLevel),
                 warnings,
-                "gpg --decrypt <artifact> | gunzip | mariadb <target database>  (see docs/RESTORE.md)");
+                "gpg --decrypt <artifact> | gunzip | mariadb <target database>  (see docs/RESTORE.md)", null);
     }
 
     private static String serviceVersion() {

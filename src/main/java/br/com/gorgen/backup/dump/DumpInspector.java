@@ -136,6 +136,7 @@ public final class DumpInspector {
     // ---- results --------------------------------------------------------------------------------------------
     private final Map<String, long[]> tables = new LinkedHashMap<>();
     private BinlogPosition binlogPosition;
+    private java.time.Instant binlogPositionSeenAt;
     private String gtidPosition;
 
     /** Creates an inspector positioned at the beginning of a dump. */
@@ -238,6 +239,14 @@ public final class DumpInspector {
      *
      * @return the last {@code CHANGE MASTER TO MASTER_LOG_FILE=..., MASTER_LOG_POS=...} seen
      */
+    /**
+     * When the dump's binary-log position went by: the dump tool writes it right after taking its snapshot, so this is
+     * an upper bound of the snapshot's time (what point-in-time recovery needs to choose a full backup).
+     */
+    public Optional<java.time.Instant> binlogPositionSeenAt() {
+        return Optional.ofNullable(binlogPositionSeenAt);
+    }
+
     public Optional<BinlogPosition> binlogPosition() {
         return Optional.ofNullable(binlogPosition);
     }
@@ -496,6 +505,7 @@ public final class DumpInspector {
                 Matcher pos = BINLOG_POS.matcher(text);
                 if (file.find() && pos.find()) {
                     binlogPosition = new BinlogPosition(file.group(1), Long.parseLong(pos.group(1)));
+                    binlogPositionSeenAt = java.time.Instant.now();
                 }
             }
             case ACT_GTID -> {

@@ -53,7 +53,11 @@ public class NotificationComposer {
                 """.formatted(tipo(type), id, when.format(started), duration, bytes(a.storedBytes()), bytes(a.plainBytes()),
                 a.storedSha256(), in.getHeader(BackupHeaders.OBJECT_KEY, String.class), type, id, started, duration,
                 a.storedBytes(), a.storedSha256());
-        set(exchange, Severity.INFO, subject, body);
+        String notes = in.getHeader(BackupHeaders.NOTES, String.class);
+        if (notes != null) {
+            body = "Observação: " + notes + "\n\n" + body;
+        }
+        set(exchange, notes == null ? Severity.INFO : Severity.WARNING, subject, body);
     }
 
     public void backupFailed(Exchange exchange) {
@@ -177,6 +181,52 @@ public class NotificationComposer {
                 data age %s (RPO). The scratch database was dropped.
                 """.formatted(backupId, human(rto), human(rpo), checked, id, backupId, checked, human(rto), human(rpo));
         set(exchange, Severity.INFO, subject, body);
+    }
+
+    /** WARNING, once: the source server has binary logging off, so there is no point-in-time recovery. */
+    public void binlogLoggingOff(Exchange exchange) {
+        String subject = "[GORGEN Backup] AVISO: log binário desligado, sem recuperação point-in-time";
+        String body = """
+                O servidor de banco de dados de origem está com o log binário (binary log) desligado. Sem ele:
+                  - não há backup transacional contínuo nem recuperação para um instante (point-in-time);
+                  - os backups incrementais diários são feitos como backups completos.
+
+                Como corrigir (configuração do MariaDB/MySQL, seção [mysqld], e reiniciar o servidor):
+                  log_bin = binlog
+                  binlog_format = ROW
+                  server_id = 1        (qualquer número único)
+                  expire_logs_days = 14
+                e dê ao usuário do backup: REPLICATION SLAVE, BINLOG MONITOR (ou REPLICATION CLIENT) e RELOAD.
+
+                ---
+                WARNING: the source server has binary logging off: no continuous backup, no point-in-time recovery,
+                and daily incrementals run as full backups. Fix: set log_bin, binlog_format=ROW and server_id in
+                [mysqld] and restart; grant the backup user REPLICATION SLAVE, BINLOG MONITOR and RELOAD.
+                """;
+        set(exchange, Severity.WARNING, subject, body);
+    }
+
+    /** CRITICAL: binary logs were lost before they were shipped; point-in-time recovery has a hole. */
+    public void binlogGap(Exchange exchange) {
+        String gap = exchange.getIn().getHeader("BinlogGap", String.class);
+        String subject = "[GORGEN Backup] CRÍTICO: lacuna nos logs binários, recuperação point-in-time interrompida";
+        String body = """
+                ALERTA CRÍTICO: logs binários foram removidos do servidor antes de serem copiados para os buckets.
+                A recuperação para um instante (point-in-time) fica interrompida a partir do último evento copiado
+                antes da lacuna até o próximo backup completo.
+
+                  Detalhe: %s
+
+                Ação: faça um backup completo agora (POST /api/backup/trigger {"type":"full"}) e aumente a retenção
+                de logs binários no servidor (expire_logs_days / binlog_expire_logs_seconds) para bem mais que o
+                intervalo de envio.
+
+                ---
+                CRITICAL: binary logs were purged from the server before they were shipped; point-in-time recovery is
+                broken from the last event shipped before the gap until the next full backup. Run a full backup now.
+                  Detail: %s
+                """.formatted(gap, gap);
+        set(exchange, Severity.CRITICAL, subject, body);
     }
 
     private static String human(Long seconds) {

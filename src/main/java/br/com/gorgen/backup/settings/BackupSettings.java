@@ -34,7 +34,12 @@ public record BackupSettings(
         String pgpPassphraseFile,
         Restore restore,
         Mail mail,
-        String apiKeysFile) {
+        String apiKeysFile,
+        PointInTime pointInTime) {
+
+    /** Binary-log shipping and point-in-time recovery: the binlog tool and the window that must stay recoverable. */
+    public record PointInTime(String binlogCommand, int windowDays) {
+    }
 
     /** Where and how restores run. An empty URL means the source server with DATABASE_URL's credentials. */
     public record Restore(String databaseUrl, String databasePrefix, String clientCommand, boolean skipBinlog) {
@@ -88,7 +93,8 @@ public record BackupSettings(
                         r.text("smtp.password", ""), r.text("smtp.from", "gorgen-backup@localhost"),
                         r.text("smtp.protocol", "smtp"), Boolean.parseBoolean(r.text("smtp.starttls", "false")),
                         r.text("backup.alert.email", "")),
-                r.text("backup.api.keys.file", "config/api-keys"));
+                r.text("backup.api.keys.file", "config/api-keys"),
+                new PointInTime(r.text("backup.binlog.command", "mariadb-binlog"), r.integer("backup.pitr.window.days", 7)));
     }
 
     /** The parsed database URL; throws with a clear message when it is missing or malformed. */

@@ -23,7 +23,25 @@ public record BackupKeyLayout(String prefix, int tenantId) {
     }
 
     public String databaseArtifact(String type, Instant startedAt, long backupId) {
-        return databaseFolder(type, startedAt, backupId) + "gorgen_" + type + "_" + STAMP.format(startedAt) + ".sql.gz.gpg";
+        String extension = "incremental".equals(type) ? ".binlog.tar.gz.gpg" : ".sql.gz.gpg";
+        return databaseFolder(type, startedAt, backupId) + "gorgen_" + type + "_" + STAMP.format(startedAt) + extension;
+    }
+
+    /**
+     * Folder of one shipped binary-log file: keyed by the source server's identity, the file name and the time of its
+     * first event, so that neither a failover to another server nor a restart of the numbering can reuse a key, and
+     * shipping the same file again (after a crash) lands on the same key.
+     */
+    public String binlogFolder(String sourceId, String fileName, Instant firstEventAt) {
+        return tenantRoot() + "binlog/" + sourceId + "/" + fileName + "-" + STAMP.format(firstEventAt) + "/";
+    }
+
+    public String binlogArtifact(String sourceId, String fileName, Instant firstEventAt) {
+        return binlogFolder(sourceId, fileName, firstEventAt) + fileName + ".gz.gpg";
+    }
+
+    public String binlogManifest(String sourceId, String fileName, Instant firstEventAt) {
+        return binlogFolder(sourceId, fileName, firstEventAt) + "manifest.json";
     }
 
     public String manifest(String type, Instant startedAt, long backupId) {

@@ -27,6 +27,10 @@ public final class BackupHeaders {
     public static final String PROP_DUMP = "BackupDump";
     public static final String PROP_ARCHIVE = "BackupArchive";
     public static final String PROP_WORK_DIR = "BackupWorkDir";
+    /** Point-in-time facts to record with the history row ({@code BackupRecord.Coverage}). */
+    public static final String PROP_COVERAGE = "BackupCoverage";
+    /** A note about the run the history row, manifest and notification carry (e.g. an incremental that became full). */
+    public static final String NOTES = "BackupNotes";
 
     /** Notification headers. */
     public static final String NOTIFY_SEVERITY = "NotifySeverity";

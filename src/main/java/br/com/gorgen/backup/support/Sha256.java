@@ -38,4 +38,10 @@ public final class Sha256 {
         }
         return hex(d);
     }
+
+    public static String of(java.nio.file.Path file) throws IOException {
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            return of(in);
+        }
+    }
 }

@@ -30,28 +30,49 @@ public final class MariaDbServer {
     public static final String BACKUP_PASSWORD = "S3nh@ \"forte\" \\ com ção:/?#";
 
     private static MariaDbServer instance;
+    private static MariaDbServer withoutBinlog;
 
     private final Path dataDir;
     private final int port;
+    private final boolean binlog;
     private Process process;
 
-    private MariaDbServer(Path dataDir, int port) {
+    private MariaDbServer(Path dataDir, int port, boolean binlog) {
         this.dataDir = dataDir;
         this.port = port;
+        this.binlog = binlog;
     }
 
     public static synchronized MariaDbServer shared() {
         if (instance == null) {
-            try {
-                Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "gorgen-mariadb-");
-                instance = new MariaDbServer(dir, freePort());
-                instance.start();
-                Runtime.getRuntime().addShutdownHook(new Thread(instance::stop));
-            } catch (IOException e) {
-                throw new AssertionError("cannot prepare the test MariaDB server: " + e.getMessage(), e);
-            }
+            instance = launch(true);
         }
         return instance;
+    }
+
+    /** A second throwaway server with binary logging off (for what the service does without it). */
+    public static synchronized MariaDbServer sharedWithoutBinlog() {
+        if (withoutBinlog == null) {
+            withoutBinlog = launch(false);
+        }
+        return withoutBinlog;
+    }
+
+    private static MariaDbServer launch(boolean binlog) {
+        try {
+            Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "gorgen-mariadb-");
+            MariaDbServer server = new MariaDbServer(dir, freePort(), binlog);
+            server.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+            return server;
+        } catch (IOException e) {
+            throw new AssertionError("cannot prepare the test MariaDB server: " + e.getMessage(), e);
+        }
+    }
+
+    /** A binary-log file of this server as it is on disk (to compare with shipped copies). */
+    public Path binlogFile(String name) {
+        return dataDir.resolve("data").resolve(name);
     }
 
     private void start() throws IOException {
@@ -63,11 +84,15 @@ public final class MariaDbServer {
         if (install.exitCode() != 0) {
             throw new AssertionError("mariadb-install-db failed: " + install.stderr());
         }
-        process = new ProcessBuilder(mariadbd.toString(), "--no-defaults", "--user=root",
+        List<String> args = new java.util.ArrayList<>(List.of(mariadbd.toString(), "--no-defaults", "--user=root",
                 "--datadir=" + dataDir.resolve("data"), "--socket=" + socket(), "--port=" + port,
-                "--bind-address=127.0.0.1", "--log-bin=" + dataDir.resolve("data/binlog"), "--server-id=101",
-                "--binlog-format=ROW", "--local-infile=1", "--max-allowed-packet=256M", "--innodb-buffer-pool-size=128M",
-                "--pid-file=" + dataDir.resolve("mariadbd.pid"), "--log-error=" + dataDir.resolve("error.log"))
+                "--bind-address=127.0.0.1", "--server-id=101", "--local-infile=1", "--max-allowed-packet=256M",
+                "--innodb-buffer-pool-size=128M", "--pid-file=" + dataDir.resolve("mariadbd.pid"),
+                "--log-error=" + dataDir.resolve("error.log")));
+        if (binlog) {
+            args.addAll(List.of("--log-bin=" + dataDir.resolve("data/binlog"), "--binlog-format=ROW"));
+        }
+        process = new ProcessBuilder(args)
                 .redirectErrorStream(true).redirectOutput(dataDir.resolve("stdout.log").toFile()).start();
         await("MariaDB test server on port " + port).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                 .ignoreExceptions().until(() -> {

@@ -32,7 +32,7 @@ public final class ServiceTestBed implements AutoCloseable {
     public static final String MASTER_KEY = "master-key-9876543210";
     public static final String ALERT_EMAIL = "dr.andre@gorgen.test";
 
-    public final MariaDbServer db = MariaDbServer.shared();
+    public final MariaDbServer db;
     public final TestKeys keys = TestKeys.shared();
     public final S3Server s3;
     public final GreenMail mail;
@@ -43,6 +43,11 @@ public final class ServiceTestBed implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public ServiceTestBed(String database) {
+        this(database, MariaDbServer.shared());
+    }
+
+    public ServiceTestBed(String database, MariaDbServer server) {
+        this.db = server;
         this.database = database;
         db.createGorgenDatabase(database);
         s3 = new S3Server(PRIMARY, SECONDARY);
@@ -76,6 +81,9 @@ public final class ServiceTestBed implements AutoCloseable {
         properties.put("backup.retry.max", "2");
         properties.put("backup.retry.delay.ms", "100");
         properties.put("backup.retry.max.delay.ms", "500");
+        // tests ship binary logs and run incrementals through the API, never on a timer
+        properties.put("backup.binlog.cron", "0 0 0 1 1 ? 2099");
+        properties.put("backup.database.incremental.cron", "0 0 0 1 1 ? 2099");
     }
 
     /** Sets (or replaces) one setting before {@link #applyAsSystemProperties()}. */
@@ -197,5 +205,34 @@ public final class ServiceTestBed implements AutoCloseable {
             throw new AssertionError(e);
         }
         return out;
+    }
+
+    /** The binary-log file the server is writing now. */
+    public String currentBinlogFile() {
+        return db.names(null, "SHOW MASTER STATUS").get(0);
+    }
+
+    /** Successful transactional backups (shipped binary logs), oldest first. */
+    public List<JsonNode> shippedBinlogs() {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode b : get("/api/backup/history?type=transactional&status=success&limit=1000", ADMIN_KEY).json().get("backups")) {
+            out.add(0, b);
+        }
+        return out;
+    }
+
+    /**
+     * Asks the service to ship the binary logs now and waits until the file being written when asked is shipped
+     * (the shipper rotates first, so it is closed and shipped by that run). Returns that file's name.
+     */
+    public String shipBinlogs() {
+        String current = currentBinlogFile();
+        Response r = postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"transactional\"}");
+        if (r.status() != 202) {
+            throw new AssertionError("shipping not accepted: " + r.status() + " " + r.body());
+        }
+        org.awaitility.Awaitility.await("binary log " + current + " shipped").atMost(Duration.ofSeconds(90))
+                .until(() -> shippedBinlogs().stream().anyMatch(b -> current.equals(b.get("binlogFile").asText())));
+        return current;
     }
 }

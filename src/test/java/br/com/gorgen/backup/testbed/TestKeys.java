@@ -58,4 +58,14 @@ public final class TestKeys {
     public Path gnupgHome() {
         return dir.resolve("gnupg");
     }
+
+    /** The standard-tools way: {@code gpg --decrypt file | gunzip > target}; fails with gpg's message. */
+    public void decryptGunzip(Path encrypted, Path target) {
+        Cli.Result r = Cli.bash("set -o pipefail; gpg --batch --quiet --pinentry-mode loopback --passphrase-file "
+                + passphraseFile() + " --decrypt " + encrypted + " | gunzip > " + target,
+                java.util.Map.of("GNUPGHOME", gnupgHome().toString()), 120);
+        if (r.exitCode() != 0) {
+            throw new AssertionError("gpg --decrypt | gunzip failed: " + r.stderr());
+        }
+    }
 }
