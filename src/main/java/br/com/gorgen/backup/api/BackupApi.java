@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import br.com.gorgen.backup.binlog.IncrementalBackup;
+import br.com.gorgen.backup.pitr.PointInTimeRecovery;
 
 /** The backup API's request handling: parse and validate input, call the catalog, shape the JSON answers. */
 public class BackupApi {
@@ -29,9 +30,11 @@ public class BackupApi {
     private final ScheduleInspector schedules;
     private final AuditTrail audit;
     private final IncrementalBackup incremental;
+    private final PointInTimeRecovery pitr;
 
     public BackupApi(BackupCoordinator coordinator, BackupHistory history, ScheduleInspector schedules, AuditTrail audit,
-            IncrementalBackup incremental) {
+            IncrementalBackup incremental, PointInTimeRecovery pitr) {
+        this.pitr = pitr;
         this.incremental = incremental;
         this.coordinator = coordinator;
         this.history = history;
@@ -161,6 +164,12 @@ public class BackupApi {
             body.put("catalog", "available");
         } catch (Exception e) {
             body.put("catalog", "unavailable: " + ErrorMessages.describe(e));
+        }
+        try {
+            body.put("pointInTimeRecovery", pitr.status());
+        } catch (Exception e) {
+            body.put("pointInTimeRecovery", Map.of("available", false, "reason", "catalog unavailable: "
+                    + ErrorMessages.describe(e)));
         }
         body.put("schedules", schedules.nextRuns());
         ApiResponder.respond(exchange, 200, body);

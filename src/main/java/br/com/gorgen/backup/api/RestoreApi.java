@@ -3,7 +3,14 @@ package br.com.gorgen.backup.api;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+
 import br.com.gorgen.backup.catalog.CatalogUnavailableException;
+import br.com.gorgen.backup.pitr.PointInTimeRecovery;
+import br.com.gorgen.backup.pitr.RecoveryWindow;
 import br.com.gorgen.backup.restore.RestoreCoordinator;
 import br.com.gorgen.backup.restore.RestoreDrill;
 import br.com.gorgen.backup.restore.RestoreCoordinator.RestoreNotStartedException;
@@ -22,8 +29,10 @@ public class RestoreApi {
     private final RestoreCoordinator coordinator;
     private final RestoreHistory history;
     private final RestoreDrill drill;
+    private final PointInTimeRecovery pitr;
 
-    public RestoreApi(RestoreCoordinator coordinator, RestoreHistory history, RestoreDrill drill) {
+    public RestoreApi(RestoreCoordinator coordinator, RestoreHistory history, RestoreDrill drill, PointInTimeRecovery pitr) {
+        this.pitr = pitr;
         this.coordinator = coordinator;
         this.history = history;
         this.drill = drill;
@@ -62,6 +71,91 @@ public class RestoreApi {
         begin(exchange, target);
     }
 
+    /**
+     * POST /api/backup/restore/pitr {"pointInTime":"2026-01-13T10:00:00-03:00"|"latest"} or
+     * {"binlogFile":"binlog.000042","binlogPosition":1234}, optional "target" (isolated or production, the latter with
+     * "confirm" repeating the point). A point outside the recoverable window is refused with 422 and the window.
+     */
+    public void startPitr(Exchange exchange) throws ApiException {
+        Message in = exchange.getIn();
+        String example = "{\"pointInTime\":\"2026-01-13T10:00:00-03:00\"}";
+        JsonNode request = ApiException.jsonObject(in.getBody(String.class), example);
+        String target = parseTarget(request);
+        JsonNode point = request.get("pointInTime");
+        JsonNode file = request.get("binlogFile");
+        JsonNode position = request.get("binlogPosition");
+        String asked;
+        Optional<RecoveryWindow.Plan> plan;
+        Instant asOf;
+        try {
+            if (point != null && (file != null || position != null)) {
+                throw ApiException.badRequest("give either pointInTime or binlogFile + binlogPosition, not both");
+            } else if (point != null) {
+                if (!point.isTextual()) {
+                    throw ApiException.badRequest("pointInTime must be text like " + example + " or \"latest\"");
+                }
+                asked = point.asText().trim();
+                if (asked.equals("latest")) {
+                    plan = pitr.planLatest();
+                    asOf = plan.map(p -> p.files().get(p.files().size() - 1).coverage().lastEventAt()).orElse(null);
+                } else {
+                    asOf = parseInstant(asked);
+                    if (asOf.isAfter(Instant.now())) {
+                        throw new ApiException(422, "in_the_future", "pointInTime " + asked + " is in the future",
+                                Map.of("windows", pitr.coveredIntervals()));
+                    }
+                    plan = pitr.planFor(asOf);
+                }
+            } else if (file != null && position != null) {
+                if (!file.isTextual() || !file.asText().matches("[A-Za-z0-9_.-]{1,200}\\.[0-9]{1,10}")) {
+                    throw ApiException.badRequest("binlogFile must be a binary-log file name like binlog.000042");
+                }
+                if (!position.canConvertToLong() || position.asLong() < 4) {
+                    throw ApiException.badRequest("binlogPosition must be a whole number of at least 4");
+                }
+                asked = file.asText() + ":" + position.asLong();
+                plan = pitr.planForPosition(file.asText(), position.asLong());
+                asOf = plan.map(p -> p.files().get(p.files().size() - 1).coverage().firstEventAt()).orElse(null);
+            } else {
+                throw ApiException.badRequest("give pointInTime (ISO-8601 with offset, or \"latest\") or binlogFile + "
+                        + "binlogPosition, e.g. " + example);
+            }
+            if (plan.isEmpty()) {
+                throw new ApiException(422, "outside_window", "point " + asked + " is not covered by any full backup "
+                        + "followed by shipped binary logs; the recoverable windows are listed",
+                        Map.of("windows", pitr.coveredIntervals()));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new ApiException(503, "catalog_unavailable", "catalog unavailable: " + ErrorMessages.describe(e));
+        }
+        if ("production".equals(target)) {
+            JsonNode confirm = request.get("confirm");
+            if (confirm == null || !confirm.asText().trim().equals(asked)) {
+                throw ApiException.badRequest("recovering production to a point in time replaces its data: confirm with "
+                        + "\"confirm\":\"" + asked + "\" (the point again)");
+            }
+        }
+        exchange.setProperty(PointInTimeRecovery.PROP_PLAN, plan.get());
+        in.setHeader(RestoreHeaders.BACKUP_ID, plan.get().full().id());
+        in.setHeader(RestoreHeaders.KIND, "production".equals(target) ? "pitr-production" : "pitr");
+        in.setHeader(RestoreHeaders.POINT_IN_TIME, asked);
+        in.setHeader(RestoreHeaders.DATA_AS_OF, asOf);
+        in.setHeader(RestoreHeaders.REQUESTED_BY, "api:" + in.getHeader(BackupHeaders.API_CALLER, String.class));
+        begin(exchange, "production".equals(target) ? "pitr-production" : "pitr");
+        in.setHeader("AuditDetails", Json.write(Map.of("restoreId", in.getHeader(RestoreHeaders.RESTORE_ID),
+                "target", target, "pointInTime", asked, "fullBackupId", plan.get().full().id(),
+                "binlogFiles", plan.get().files().size())));
+    }
+
+    static Instant parseInstant(String text) throws ApiException {
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("pointInTime '" + text + "' is not an ISO-8601 date-time with offset, like "
+                    + "2026-01-13T10:00:00-03:00 or 2026-01-13T13:00:00Z");
+        }
+    }
+
     private void begin(Exchange exchange, String target) throws ApiException {
         Message in = exchange.getIn();
         long backupId = in.getHeader(RestoreHeaders.BACKUP_ID, Long.class);
@@ -80,10 +174,16 @@ public class RestoreApi {
         body.put("backupId", backupId);
         body.put("target", target);
         body.put("database", in.getHeader(RestoreHeaders.TARGET_DATABASE, String.class));
+        if (in.getHeader(RestoreHeaders.POINT_IN_TIME) != null) {
+            RecoveryWindow.Plan plan = exchange.getProperty(PointInTimeRecovery.PROP_PLAN, RecoveryWindow.Plan.class);
+            body.put("pointInTime", in.getHeader(RestoreHeaders.POINT_IN_TIME, String.class));
+            body.put("binlogFiles", plan.files().size());
+        }
         body.put("status", "running");
         body.put("statusUrl", "/api/backup/restore/" + restoreId);
         ApiResponder.respond(exchange, 202, body);
-        in.setHeader("AuditAction", "drill".equals(target) ? "backup.drill" : "backup.restore");
+        in.setHeader("AuditAction", "drill".equals(target) ? "backup.drill"
+                : target.startsWith("pitr") ? "backup.restore.pitr" : "backup.restore");
         in.setHeader("AuditTarget", "backup:" + backupId);
         in.setHeader("AuditDetails", Json.write(Map.of("restoreId", restoreId, "target", target,
                 "database", in.getHeader(RestoreHeaders.TARGET_DATABASE, String.class))));

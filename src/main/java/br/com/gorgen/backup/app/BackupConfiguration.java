@@ -22,6 +22,8 @@ import br.com.gorgen.backup.catalog.SchemaMigrator;
 import br.com.gorgen.backup.api.DownloadApi;
 import br.com.gorgen.backup.api.DownloadHttpAdapter;
 import br.com.gorgen.backup.api.RestoreApi;
+import br.com.gorgen.backup.pitr.BinlogReplayer;
+import br.com.gorgen.backup.pitr.PointInTimeRecovery;
 import br.com.gorgen.backup.restore.ArtifactLocator;
 import br.com.gorgen.backup.restore.DatabaseRestorer;
 import br.com.gorgen.backup.restore.PrivateKeySource;
@@ -91,7 +93,10 @@ public class BackupConfiguration implements CamelConfiguration {
 
         // catalog
         DatabaseUrl source = settings.database();
-        HikariDataSource dataSource = catalogDataSource(settings.catalogDatabase());
+        // the service's own tables in the source database stay out of its binary log, or a point-in-time replay
+        // (which applies the source database's events) would trip over tables the dumps leave out
+        boolean catalogOutOfBinlog = settings.catalogInSource() && canSkipBinlog(settings.catalogDatabase());
+        HikariDataSource dataSource = catalogDataSource(settings.catalogDatabase(), catalogOutOfBinlog);
         context.addService(ClosingService.of(dataSource), true);
         registry.bind("backupDataSource", dataSource);
         SchemaMigrator migrator = new SchemaMigrator(dataSource);
@@ -149,6 +154,7 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("binlogShipper", shipper);
         IncrementalBackup incremental = new IncrementalBackup(binlogServer, fetcher, history, binlogManifests);
         registry.bind("incrementalBackup", incremental);
+        PointInTimeRecovery pitr = new PointInTimeRecovery(history, shipper, settings.pointInTime().windowDays(), clock);
 
         // notifications
         configureMail(context, settings.mail());
@@ -161,7 +167,7 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("apiAuthenticator", new ApiAuthenticator(new ApiKeys(Path.of(settings.apiKeysFile()))));
         registry.bind("apiResponder", new ApiResponder());
         registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context),
-                new AuditTrail(dataSource, migrator, settings.tenantId()), incremental));
+                new AuditTrail(dataSource, migrator, settings.tenantId()), incremental, pitr));
 
         // restore
         PrivateKeySource keys = new PrivateKeySource(settings.pgpPrivateKeyFile(), settings.pgpPassphrase(),
@@ -171,17 +177,22 @@ public class BackupConfiguration implements CamelConfiguration {
         RestoreCoordinator restoreCoordinator = new RestoreCoordinator(restores, history, keys,
                 settings.restore().databasePrefix(), clock);
         registry.bind("restoreCoordinator", restoreCoordinator);
-        registry.bind("artifactLocator", new ArtifactLocator(history, buckets));
+        ArtifactLocator locator = new ArtifactLocator(history, buckets);
+        registry.bind("artifactLocator", locator);
+        BinlogReplayer replayer = new BinlogReplayer(locator, keys, restoreServer, binlogCommand,
+                settings.restore().clientCommand(), settings.spoolDir(), settings.restore().skipBinlog());
+        registry.bind("binlogReplayer", replayer);
         registry.bind("databaseRestorer", new DatabaseRestorer(restoreServer, settings.restore().clientCommand(), keys,
                 settings.spoolDir(), settings.restore().skipBinlog()));
         registry.bind("restoreValidator", new RestoreValidator(restoreServer));
         // over production: loaded on the source server with DATABASE_URL's credentials, kept in the binary log
         registry.bind("productionRestore", new ProductionRestore(source, new DatabaseRestorer(source,
                 settings.restore().clientCommand(), keys, settings.spoolDir(), false), new RestoreValidator(source), history,
-                settings.catalogInSource() ? OWN_TABLES : List.of()));
+                settings.catalogInSource() ? OWN_TABLES : List.of(), restoreServer, settings.dumpCommand(),
+                settings.spoolDir()));
         RestoreDrill drill = new RestoreDrill(history, restoreServer);
         registry.bind("restoreDrill", drill);
-        registry.bind("restoreApi", new RestoreApi(restoreCoordinator, restores, drill));
+        registry.bind("restoreApi", new RestoreApi(restoreCoordinator, restores, drill, pitr));
         registry.bind("downloadApi", new DownloadApi(history, buckets));
         context.addStartupListener(new DownloadHttpAdapter(context));
 
@@ -207,8 +218,28 @@ public class BackupConfiguration implements CamelConfiguration {
         return r != null ? r : new SimpleMeterRegistry();
     }
 
-    private static HikariDataSource catalogDataSource(DatabaseUrl url) {
+    private static boolean canSkipBinlog(DatabaseUrl url) {
+        try (java.sql.Connection c = url.connect(null); java.sql.Statement st = c.createStatement()) {
+            try (java.sql.ResultSet rs = st.executeQuery("SELECT @@GLOBAL.log_bin")) {
+                if (!rs.next() || rs.getInt(1) == 0) {
+                    return false;
+                }
+            }
+            st.execute("SET SESSION sql_log_bin = 0");
+            return true;
+        } catch (java.sql.SQLException e) {
+            LOG.warn("The catalog lives in the source database and its writes cannot be kept out of the binary log ({}): "
+                    + "point-in-time recovery will fail on the service's own tables. Grant BINLOG ADMIN to the backup "
+                    + "user, or put the catalog in its own database (BACKUP_CATALOG_DATABASE_URL)", e.getMessage());
+            return false;
+        }
+    }
+
+    private static HikariDataSource catalogDataSource(DatabaseUrl url, boolean outOfBinlog) {
         HikariConfig config = new HikariConfig();
+        if (outOfBinlog) {
+            config.setConnectionInitSql("SET SESSION sql_log_bin = 0");
+        }
         config.setPoolName("catalog");
         config.setJdbcUrl(url.jdbcUrl());
         config.setUsername(url.user());

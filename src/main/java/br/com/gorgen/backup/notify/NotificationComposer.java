@@ -90,6 +90,28 @@ public class NotificationComposer {
         Object backupId = in.getHeader("RestoreBackupId");
         String database = in.getHeader("RestoreTargetDatabase", String.class);
         String subject = "[GORGEN Backup] Restauração #" + id + " do backup #" + backupId + " verificada";
+        String kind = in.getHeader("RestoreKind", String.class);
+        if (kind != null && kind.startsWith("pitr")) {
+            String point = in.getHeader("RestorePointInTime", String.class);
+            boolean production = kind.equals("pitr-production");
+            String where = production ? "o banco de PRODUÇÃO " + database : "o banco isolado " + database;
+            String text = """
+                    A recuperação para um instante (point-in-time) #%s terminou e foi verificada: %s contém os dados
+                    como estavam em %s (backup completo #%s mais os logs binários copiados até esse instante; tabelas,
+                    objetos do esquema e chaves estrangeiras conferidos).%s
+
+                    ---
+                    Point-in-time recovery #%s finished and was verified: %s holds the data as of %s (full backup #%s
+                    plus the shipped binary logs up to that point).%s
+                    """.formatted(id, where, point, backupId,
+                    production ? "\nOs dados anteriores estão no backup de segurança #" + in.getHeader("RestoreSafetyBackupId") + "." : "\nA produção não foi alterada.",
+                    id, production ? "the PRODUCTION database " + database : "the isolated database " + database, point,
+                    backupId, production ? " The data from before is in safety backup #" + in.getHeader("RestoreSafetyBackupId") + "."
+                            : " Production was not touched.");
+            set(exchange, production ? Severity.WARNING : Severity.INFO,
+                    "[GORGEN Backup] Recuperação para " + point + " (#" + id + ") verificada" + (production ? " (PRODUÇÃO)" : ""), text);
+            return;
+        }
         if ("production".equals(in.getHeader("RestoreKind"))) {
             Object safety = in.getHeader("RestoreSafetyBackupId");
             String text = """

@@ -44,21 +44,30 @@ public class ArtifactLocator implements Processor {
             throw new RestoreRefusedException("backup " + backupId + " is '" + backup.status() + "', not 'success'");
         }
         List<String> problems = new ArrayList<>();
+        Source source = verifiedCopy(backup, problems);
+        exchange.setProperty(RestoreHeaders.PROP_SOURCE, source);
+        exchange.setProperty(RestoreHeaders.PROP_MANIFEST, source.manifest());
+        if (!problems.isEmpty()) {
+            in.setHeader(RestoreHeaders.BAD_COPY, String.join("; ", problems));
+        }
+    }
+
+    /**
+     * The first intact copy of a backup (primary, then secondary); problems with a copy are added to {@code problems}
+     * (for the alert). Throws when no copy is intact.
+     */
+    public Source verifiedCopy(BackupRecord backup, List<String> problems) throws Exception {
+        List<String> mine = new ArrayList<>();
         for (BackupBuckets.Bucket bucket : buckets.both()) {
             String problem = check(bucket, backup);
             if (problem == null) {
-                BackupManifest manifest = readManifest(bucket, backup);
-                exchange.setProperty(RestoreHeaders.PROP_SOURCE, new Source(bucket, backup, manifest));
-                exchange.setProperty(RestoreHeaders.PROP_MANIFEST, manifest);
-                if (!problems.isEmpty()) {
-                    in.setHeader(RestoreHeaders.BAD_COPY, String.join("; ", problems));
-                }
-                return;
+                problems.addAll(mine);
+                return new Source(bucket, backup, readManifest(bucket, backup));
             }
-            problems.add(problem);
+            mine.add(problem);
         }
-        throw new RestoreRefusedException("no intact copy of backup " + backupId + " (nothing was touched): "
-                + String.join("; ", problems));
+        throw new RestoreRefusedException("no intact copy of backup " + backup.id() + " (nothing was touched): "
+                + String.join("; ", mine));
     }
 
     /** Null when the copy in this bucket is intact, else what is wrong with it. */

@@ -66,30 +66,41 @@ public class DatabaseRestorer implements Processor {
     public void loadInto(Exchange exchange, String target) throws Exception {
         ArtifactLocator.Source source = exchange.getProperty(RestoreHeaders.PROP_SOURCE, ArtifactLocator.Source.class);
         PgpDecryptor decryptor = keys.decryptor();
+        try (InputStream object = source.bucket().client().getObject(GetObjectRequest.builder()
+                .bucket(source.bucket().name()).key(source.backup().filePath()).build());
+                InputStream sql = new GZIPInputStream(decryptor.decryptingStream(object), 1 << 16)) {
+            long definers = loadSql(sql, source.manifest().source().database(), target);
+            LOG.info("Backup {} loaded into {} from bucket {} ({} definer clause(s) or schema-qualified line(s) rewritten)",
+                    source.backup().id(), target, source.bucket().name(), definers);
+        }
+    }
+
+    /**
+     * Streams SQL written for database {@code originalDatabase} into {@code target} through the {@code mariadb} client
+     * (definers and schema qualifiers rewritten); returns how many lines were rewritten. The client's exit code and
+     * stderr decide.
+     */
+    public long loadSql(InputStream sql, String originalDatabase, String target) throws Exception {
         Files.createDirectories(workRoot);
         Path work = Files.createTempDirectory(workRoot, "restore-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         try (MysqlOptionFile options = MysqlOptionFile.create(work, server.user(), server.password(), server.host(),
                 server.port())) {
-            load(source, target, decryptor, options, work);
+            return load(sql, originalDatabase, target, options, work);
         } finally {
             WorkFolders.deleteTree(work);
         }
     }
 
-    private void load(ArtifactLocator.Source source, String target, PgpDecryptor decryptor, MysqlOptionFile options,
-            Path work) throws Exception {
+    private long load(InputStream sql, String originalDatabase, String target, MysqlOptionFile options, Path work)
+            throws Exception {
         Path stderr = work.resolve("client.err");
         List<String> command = new ArrayList<>(List.of(clientCommand, options.defaultsExtraFileOption(),
                 "--default-character-set=utf8mb4", "--max-allowed-packet=1G", "--batch", "--database=" + target));
         Process client = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(stderr.toFile()).start();
         long definers;
-        try (InputStream object = source.bucket().client().getObject(GetObjectRequest.builder()
-                .bucket(source.bucket().name()).key(source.backup().filePath()).build());
-                InputStream sql = new GZIPInputStream(decryptor.decryptingStream(object), 1 << 16);
-                RestoreRewriter stdin = new RestoreRewriter(client.getOutputStream(),
-                        source.manifest().source().database())) {
+        try (RestoreRewriter stdin = new RestoreRewriter(client.getOutputStream(), originalDatabase)) {
             if (skipBinlog) {
                 stdin.write("SET SESSION sql_log_bin = 0;\n".getBytes(StandardCharsets.US_ASCII));
             }
@@ -110,8 +121,7 @@ public class DatabaseRestorer implements Processor {
             throw new RestoreFailedException(clientCommand + " exited with code " + client.exitValue() + " while loading "
                     + target + ": " + firstLines(stderr));
         }
-        LOG.info("Backup {} loaded into {} from bucket {} ({} definer clause(s) or schema-qualified line(s) rewritten)",
-                source.backup().id(), target, source.bucket().name(), definers);
+        return definers;
     }
 
     private void createDatabase(String target) throws SQLException {

@@ -1,5 +1,8 @@
 package br.com.gorgen.backup.restore;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -10,7 +13,12 @@ import java.util.List;
 import br.com.gorgen.backup.catalog.BackupHistory;
 import br.com.gorgen.backup.catalog.BackupManifest;
 import br.com.gorgen.backup.catalog.BackupRecord;
+import br.com.gorgen.backup.dump.DumpCommand;
+import br.com.gorgen.backup.dump.DumpProcess;
+import br.com.gorgen.backup.dump.DumpStream;
+import br.com.gorgen.backup.dump.MysqlOptionFile;
 import br.com.gorgen.backup.settings.DatabaseUrl;
+import br.com.gorgen.backup.support.WorkFolders;
 import br.com.gorgen.backup.support.BackupHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -32,9 +40,15 @@ public class ProductionRestore {
     private final RestoreValidator validator;
     private final BackupHistory backups;
     private final List<String> ownTables;
+    private final DatabaseUrl stagingServer;
+    private final String dumpCommand;
+    private final Path workRoot;
 
     public ProductionRestore(DatabaseUrl production, DatabaseRestorer loader, RestoreValidator validator,
-            BackupHistory backups, List<String> ownTables) {
+            BackupHistory backups, List<String> ownTables, DatabaseUrl stagingServer, String dumpCommand, Path workRoot) {
+        this.stagingServer = stagingServer;
+        this.dumpCommand = dumpCommand;
+        this.workRoot = workRoot;
         this.production = production;
         this.loader = loader;
         this.validator = validator;
@@ -81,6 +95,49 @@ public class ProductionRestore {
                     + in.getHeader(SAFETY_BACKUP_ID) + " holds the data from before the restore");
         }
         production.execute("DROP DATABASE IF EXISTS " + DatabaseUrl.quote(staging));
+    }
+
+    /**
+     * Point-in-time recovery over production: the staging database already holds the recovered, validated state;
+     * production is emptied (keeping the service's own tables) and loaded with a dump of it (ordinary statements:
+     * binary-logged with fresh GTIDs, so replicas follow), then its row counts must equal the staging database's.
+     */
+    public void replaceProductionFromStaging(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        String staging = in.getHeader(RestoreHeaders.TARGET_DATABASE, String.class);
+        String target = production.database();
+        RestoreValidator.Validation recovered = exchange.getProperty(RestoreHeaders.PROP_VALIDATION,
+                RestoreValidator.Validation.class);
+        Files.createDirectories(workRoot);
+        Path work = Files.createTempDirectory(workRoot, "copy-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try (MysqlOptionFile options = MysqlOptionFile.create(work, stagingServer.user(), stagingServer.password(),
+                stagingServer.host(), stagingServer.port())) {
+            empty(target);
+            in.setHeader(RestoreHeaders.TARGET_DATABASE, target);
+            try (DumpStream dump = DumpProcess.start(new DumpCommand(dumpCommand, options.path(), staging, false,
+                    List.of(), List.of(), work))) {
+                loader.loadSql(dump, staging, target);
+            }
+        } finally {
+            WorkFolders.deleteTree(work);
+        }
+        BackupManifest manifest = exchange.getProperty(RestoreHeaders.PROP_MANIFEST, BackupManifest.class);
+        RestoreValidator.Validation v = validator.validateStructure(target, manifest);
+        exchange.setProperty(RestoreHeaders.PROP_VALIDATION, v);
+        List<String> differences = new ArrayList<>(v.differences());
+        recovered.rowCounts().forEach((table, rows) -> {
+            Long actual = v.rowCounts().get(table);
+            if (!rows.equals(actual)) {
+                differences.add("table " + table + " has " + actual + " rows, the recovered state has " + rows);
+            }
+        });
+        if (!differences.isEmpty()) {
+            throw new RestoreFailedException("production was recovered to " + in.getHeader(RestoreHeaders.POINT_IN_TIME)
+                    + " but differs from the validated recovery in " + staging + ": " + String.join("; ", differences)
+                    + ". The safety backup #" + in.getHeader(SAFETY_BACKUP_ID) + " holds the data from before");
+        }
+        stagingServer.execute("DROP DATABASE IF EXISTS " + DatabaseUrl.quote(staging));
     }
 
     private void empty(String schema) throws SQLException {

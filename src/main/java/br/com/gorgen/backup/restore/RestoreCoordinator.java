@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /** Owns the life cycle of a restore: one at a time, a restore_history row from start to verified or failed. */
 public class RestoreCoordinator {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreCoordinator.class);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS").withZone(ZoneOffset.UTC);
 
     /** Why a restore cannot start; the API turns it into an HTTP status. */
     public static class RestoreNotStartedException extends Exception {
@@ -96,6 +96,10 @@ public class RestoreCoordinator {
             Instant startedAt = clock.instant();
             String target = targetPrefix + "_" + backupId + "_" + STAMP.format(startedAt);
             long id = history.insertRunning(backupId, kind, target, startedAt, requestedBy);
+            String pointInTime = in.getHeader(RestoreHeaders.POINT_IN_TIME, String.class);
+            if (pointInTime != null) {
+                history.setPointInTime(id, pointInTime);
+            }
             running.set(id);
             in.setHeader(RestoreHeaders.RESTORE_ID, id);
             exchange.setProperty(RESTORE_ID_PROPERTY, id); // survives any header clean-up downstream
@@ -136,7 +140,9 @@ public class RestoreCoordinator {
         Instant now = clock.instant();
         Instant startedAt = in.getHeader(RestoreHeaders.STARTED_AT, Instant.class);
         Long rto = startedAt == null ? null : Duration.between(startedAt, now).toSeconds();
-        Long rpo = source == null ? null : Duration.between(Instant.parse(source.manifest().startedAt()), now).toSeconds();
+        Instant asOf = in.getHeader(RestoreHeaders.DATA_AS_OF, Instant.class);
+        Long rpo = asOf != null ? Long.valueOf(Duration.between(asOf, now).toSeconds())
+                : source == null ? null : Long.valueOf(Duration.between(Instant.parse(source.manifest().startedAt()), now).toSeconds());
         in.setHeader(RestoreHeaders.RTO_SECONDS, rto);
         in.setHeader(RestoreHeaders.RPO_SECONDS, rpo);
         try {

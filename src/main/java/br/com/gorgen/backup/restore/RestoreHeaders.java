@@ -22,4 +22,7 @@ public final class RestoreHeaders {
     public static final String RPO_SECONDS = "RestoreRpoSeconds";
     /** Text of a problem found with one copy (for the CRITICAL alert about it). */
     public static final String BAD_COPY = "RestoreBadCopy";
+    /** The point a point-in-time restore recovers, as asked (text), and the instant the data is as of. */
+    public static final String POINT_IN_TIME = "RestorePointInTime";
+    public static final String DATA_AS_OF = "RestoreDataAsOf";
 }

@@ -46,6 +46,15 @@ public class RestoreHistory {
         }
     }
 
+    public void setPointInTime(long id, String pointInTime) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("UPDATE restore_history SET point_in_time = ? WHERE id = ?")) {
+            ps.setString(1, pointInTime);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+    }
+
     public void finish(long id, String status, Instant completedAt, String sourceBucket, String validationJson,
             String errorMessage, Long rtoSeconds, Long rpoSeconds) throws SQLException {
         migrator.ensureMigrated();

@@ -1,0 +1,198 @@
+package br.com.gorgen.backup.pitr;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+
+import br.com.gorgen.backup.catalog.BackupManifest;
+import br.com.gorgen.backup.catalog.BackupRecord;
+import br.com.gorgen.backup.crypto.PgpDecryptor;
+import br.com.gorgen.backup.dump.MysqlOptionFile;
+import br.com.gorgen.backup.restore.ArtifactLocator;
+import br.com.gorgen.backup.restore.PrivateKeySource;
+import br.com.gorgen.backup.restore.RestoreFailedException;
+import br.com.gorgen.backup.restore.RestoreHeaders;
+import br.com.gorgen.backup.settings.DatabaseUrl;
+import br.com.gorgen.backup.support.Sha256;
+import br.com.gorgen.backup.support.WorkFolders;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+
+/**
+ * Replays shipped binary logs over a database restored from the plan's full backup: each file is taken from an intact
+ * copy (primary, else secondary; SHA-256 checked before and after decryption), then all of them go through one
+ * {@code mariadb-binlog} run into one client session (temporary tables survive across files), starting at the full
+ * backup's exact position and stopping at the point in time or position. Only the original database's events are
+ * applied, renamed to the target. The plaintext logs live in a private work folder deleted at the end.
+ */
+public class BinlogReplayer implements Processor {
+    private static final Logger LOG = LoggerFactory.getLogger(BinlogReplayer.class);
+    private static final DateTimeFormatter STOP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    /** What was replayed (for the restore record). */
+    public record Replay(int files, long bytes, String firstFile, String lastFile, String stop) {
+    }
+
+    public static final String PROP_REPLAY = "PitrReplay";
+
+    private final ArtifactLocator locator;
+    private final PrivateKeySource keys;
+    private final DatabaseUrl server;
+    private final String binlogCommand;
+    private final String clientCommand;
+    private final Path workRoot;
+    private final boolean skipBinlog;
+
+    public BinlogReplayer(ArtifactLocator locator, PrivateKeySource keys, DatabaseUrl server, String binlogCommand,
+            String clientCommand, Path workRoot, boolean skipBinlog) {
+        this.locator = locator;
+        this.keys = keys;
+        this.server = server;
+        this.binlogCommand = binlogCommand;
+        this.clientCommand = clientCommand;
+        this.workRoot = workRoot;
+        this.skipBinlog = skipBinlog;
+    }
+
+    /** A replayer for another server (production) with its own binary-log policy. */
+    public BinlogReplayer on(DatabaseUrl otherServer, boolean otherSkipBinlog) {
+        return new BinlogReplayer(locator, keys, otherServer, binlogCommand, clientCommand, workRoot, otherSkipBinlog);
+    }
+
+    @Override
+    public void process(Exchange exchange) throws Exception {
+        replayInto(exchange, exchange.getIn().getHeader(RestoreHeaders.TARGET_DATABASE, String.class));
+    }
+
+    public void replayInto(Exchange exchange, String target) throws Exception {
+        RecoveryWindow.Plan plan = exchange.getProperty(PointInTimeRecovery.PROP_PLAN, RecoveryWindow.Plan.class);
+        BackupManifest manifest = exchange.getProperty(RestoreHeaders.PROP_MANIFEST, BackupManifest.class);
+        String original = manifest.source().database();
+        Files.createDirectories(workRoot);
+        Path work = Files.createTempDirectory(workRoot, "pitr-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        try {
+            List<String> problems = new ArrayList<>();
+            List<Path> files = new ArrayList<>();
+            long bytes = 0;
+            PgpDecryptor decryptor = keys.decryptor();
+            for (BackupRecord f : plan.files()) {
+                Path local = fetch(f, decryptor, work, problems);
+                bytes += Files.size(local);
+                files.add(local);
+            }
+            // only this step's problems: the full backup's copy was reported by its own step
+            if (problems.isEmpty()) {
+                exchange.getIn().removeHeader(RestoreHeaders.BAD_COPY);
+            } else {
+                exchange.getIn().setHeader(RestoreHeaders.BAD_COPY, String.join("; ", problems));
+            }
+            String stop = run(plan, files, original, target, work);
+            exchange.setProperty(PROP_REPLAY, new Replay(files.size(), bytes, plan.files().get(0).binlogFile(),
+                    plan.files().get(plan.files().size() - 1).binlogFile(), stop));
+            LOG.info("Replayed {} binary-log file(s) ({} bytes) from {}:{} into {} ({})", files.size(), bytes,
+                    plan.startFile(), plan.startPosition(), target, stop);
+        } finally {
+            WorkFolders.deleteTree(work);
+        }
+    }
+
+    /** Downloads an intact copy, decrypts and gunzips it to the work folder, and checks its plaintext SHA-256. */
+    private Path fetch(BackupRecord f, PgpDecryptor decryptor, Path work, List<String> problems) throws Exception {
+        ArtifactLocator.Source source = locator.verifiedCopy(f, problems);
+        Path local = work.resolve(f.binlogFile() + "-" + f.id());
+        MessageDigest digest = Sha256.newDigest();
+        try (InputStream object = source.bucket().client().getObject(GetObjectRequest.builder()
+                .bucket(source.bucket().name()).key(f.filePath()).build());
+                InputStream plain = new GZIPInputStream(decryptor.decryptingStream(object), 1 << 16);
+                OutputStream out = new DigestOutputStream(Files.newOutputStream(local), digest)) {
+            plain.transferTo(out);
+        }
+        String sha = Sha256.hex(digest);
+        if (f.plaintextSha256() != null && !f.plaintextSha256().equalsIgnoreCase(sha)) {
+            throw new RestoreFailedException("binary log " + f.binlogFile() + " (backup #" + f.id() + ") decrypts to "
+                    + "content whose SHA-256 differs from the one recorded when it was shipped");
+        }
+        return local;
+    }
+
+    private String run(RecoveryWindow.Plan plan, List<Path> files, String original, String target, Path work)
+            throws Exception {
+        List<String> replay = new ArrayList<>(List.of(binlogCommand, "--start-position=" + plan.startPosition()));
+        String stop;
+        if (plan.stopAt() != null) {
+            replay.add("--stop-datetime=" + STOP.format(plan.stopAt().truncatedTo(ChronoUnit.SECONDS)));
+            stop = "stop before " + plan.stopAt().truncatedTo(ChronoUnit.SECONDS);
+        } else if (plan.stopPosition() != null) {
+            replay.add("--stop-position=" + plan.stopPosition());
+            stop = "stop before position " + plan.stopPosition() + " of " + plan.files().get(plan.files().size() - 1).binlogFile();
+        } else {
+            stop = "everything shipped";
+        }
+        replay.add("--database=" + original);
+        if (!original.equals(target)) {
+            replay.add("--rewrite-db=" + original + "->" + target);
+        }
+        if (skipBinlog) {
+            replay.add("--disable-log-bin");
+        }
+        for (Path f : files) {
+            replay.add(f.toString());
+        }
+        Path replayErr = work.resolve("replay.err");
+        Path clientErr = work.resolve("client.err");
+        try (MysqlOptionFile options = MysqlOptionFile.create(work, server.user(), server.password(), server.host(),
+                server.port())) {
+            ProcessBuilder producer = new ProcessBuilder(replay).redirectError(replayErr.toFile());
+            producer.environment().put("TZ", "UTC"); // --stop-datetime is read in the tool's local time zone
+            ProcessBuilder consumer = new ProcessBuilder(clientCommand, options.defaultsExtraFileOption(),
+                    "--default-character-set=utf8mb4", "--max-allowed-packet=1G", "--batch", "--database=" + target)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(clientErr.toFile());
+            List<Process> pipeline = ProcessBuilder.startPipeline(List.of(producer, consumer));
+            for (Process p : pipeline) {
+                if (!p.waitFor(12, TimeUnit.HOURS)) {
+                    pipeline.forEach(Process::destroyForcibly);
+                    throw new RestoreFailedException("the binary-log replay into " + target + " did not finish");
+                }
+            }
+            String replayText = text(replayErr);
+            if (pipeline.get(0).exitValue() != 0) {
+                throw new RestoreFailedException(binlogCommand + " exited with code " + pipeline.get(0).exitValue()
+                        + " replaying into " + target + ": " + replayText);
+            }
+            if (pipeline.get(1).exitValue() != 0) {
+                throw new RestoreFailedException(clientCommand + " exited with code " + pipeline.get(1).exitValue()
+                        + " applying the binary logs to " + target + ": " + text(clientErr));
+            }
+            if (replayText.contains("Did not reach stop")) {
+                throw new RestoreFailedException("the shipped binary logs end before the requested point (" + replayText
+                        + "): " + target + " holds less than asked");
+            }
+        }
+        return stop;
+    }
+
+    private static String text(Path file) {
+        try {
+            String t = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : "";
+            return t.length() > 1500 ? t.substring(0, 1500) + "…" : t;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
