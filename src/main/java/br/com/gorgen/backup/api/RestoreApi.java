@@ -65,10 +65,47 @@ public class RestoreApi {
                         + "{\"target\":\"production\",\"confirm\":\"" + backupId + "\"} (the backup id again)");
             }
         }
+        in.setHeader(RestoreHeaders.REQUESTED_BY, "api:" + in.getHeader(BackupHeaders.API_CALLER, String.class));
+        if (chainedRestore(exchange, backupId, target)) {
+            return;
+        }
         in.setHeader(RestoreHeaders.BACKUP_ID, backupId);
         in.setHeader(RestoreHeaders.KIND, target);
-        in.setHeader(RestoreHeaders.REQUESTED_BY, "api:" + in.getHeader(BackupHeaders.API_CALLER, String.class));
         begin(exchange, target);
+    }
+
+    /**
+     * An incremental backup restores as its full backup plus its chain of incrementals replayed (the point-in-time
+     * path); a transactional backup (one binary-log file) is no restore point of its own.
+     */
+    private boolean chainedRestore(Exchange exchange, long backupId, String target) throws ApiException {
+        Message in = exchange.getIn();
+        try {
+            var backup = pitr.backup(backupId);
+            if (backup.isEmpty() || backup.get().type().equals("full")) {
+                return false;
+            }
+            if (backup.get().type().equals("transactional")) {
+                throw new ApiException(422, "not_a_restore_point", "backup " + backupId + " is one shipped binary-log file, "
+                        + "not a restore point: recover to a moment with POST /api/backup/restore/pitr {\"pointInTime\":...}",
+                        Map.of("windows", pitr.coveredIntervals()));
+            }
+            if (!"success".equals(backup.get().status())) {
+                return false; // refused by the coordinator with the usual message
+            }
+            RecoveryWindow.Plan plan = pitr.planForIncremental(backupId).orElseThrow(() -> new ApiException(422,
+                    "chain_broken", "incremental backup " + backupId + " cannot be restored: its full backup or an "
+                    + "incremental before it is missing or failed"));
+            exchange.setProperty(PointInTimeRecovery.PROP_PLAN, plan);
+            in.setHeader(RestoreHeaders.BACKUP_ID, plan.full().id());
+            in.setHeader(RestoreHeaders.KIND, "production".equals(target) ? "pitr-production" : "pitr");
+            in.setHeader(RestoreHeaders.POINT_IN_TIME, "incremental #" + backupId);
+            in.setHeader(RestoreHeaders.DATA_AS_OF, backup.get().coverage().lastEventAt());
+            begin(exchange, "production".equals(target) ? "pitr-production" : "pitr");
+            return true;
+        } catch (java.sql.SQLException e) {
+            throw new ApiException(503, "catalog_unavailable", "catalog unavailable: " + ErrorMessages.describe(e));
+        }
     }
 
     /**

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -29,6 +28,8 @@ import br.com.gorgen.backup.settings.DatabaseUrl;
 import br.com.gorgen.backup.support.Sha256;
 import br.com.gorgen.backup.support.WorkFolders;
 import org.apache.camel.Exchange;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,9 +93,10 @@ public class BinlogReplayer implements Processor {
             long bytes = 0;
             PgpDecryptor decryptor = keys.decryptor();
             for (BackupRecord f : plan.files()) {
-                Path local = fetch(f, decryptor, work, problems);
-                bytes += Files.size(local);
-                files.add(local);
+                for (Path local : fetch(f, decryptor, work, problems)) {
+                    bytes += Files.size(local);
+                    files.add(local);
+                }
             }
             // only this step's problems: the full backup's copy was reported by its own step
             if (problems.isEmpty()) {
@@ -103,8 +105,8 @@ public class BinlogReplayer implements Processor {
                 exchange.getIn().setHeader(RestoreHeaders.BAD_COPY, String.join("; ", problems));
             }
             String stop = run(plan, files, original, target, work);
-            exchange.setProperty(PROP_REPLAY, new Replay(files.size(), bytes, plan.files().get(0).binlogFile(),
-                    plan.files().get(plan.files().size() - 1).binlogFile(), stop));
+            exchange.setProperty(PROP_REPLAY, new Replay(files.size(), bytes, files.get(0).getFileName().toString(),
+                    files.get(files.size() - 1).getFileName().toString(), stop));
             LOG.info("Replayed {} binary-log file(s) ({} bytes) from {}:{} into {} ({})", files.size(), bytes,
                     plan.startFile(), plan.startPosition(), target, stop);
         } finally {
@@ -112,23 +114,64 @@ public class BinlogReplayer implements Processor {
         }
     }
 
-    /** Downloads an intact copy, decrypts and gunzips it to the work folder, and checks its plaintext SHA-256. */
-    private Path fetch(BackupRecord f, PgpDecryptor decryptor, Path work, List<String> problems) throws Exception {
+    /**
+     * Downloads an intact copy, decrypts and gunzips it into the work folder (an incremental's tar is unpacked), and
+     * checks the SHA-256 of what it holds against what was recorded when it was stored. Returns the files in order.
+     */
+    private List<Path> fetch(BackupRecord f, PgpDecryptor decryptor, Path work, List<String> problems) throws Exception {
         ArtifactLocator.Source source = locator.verifiedCopy(f, problems);
-        Path local = work.resolve(f.binlogFile() + "-" + f.id());
         MessageDigest digest = Sha256.newDigest();
+        List<Path> out = new ArrayList<>();
         try (InputStream object = source.bucket().client().getObject(GetObjectRequest.builder()
                 .bucket(source.bucket().name()).key(f.filePath()).build());
-                InputStream plain = new GZIPInputStream(decryptor.decryptingStream(object), 1 << 16);
-                OutputStream out = new DigestOutputStream(Files.newOutputStream(local), digest)) {
-            plain.transferTo(out);
+                InputStream plain = new java.security.DigestInputStream(
+                        new GZIPInputStream(decryptor.decryptingStream(object), 1 << 16), digest)) {
+            if ("incremental".equals(f.type())) {
+                Path dir = Files.createDirectory(work.resolve("incremental-" + f.id()));
+                TarArchiveInputStream tar = new TarArchiveInputStream(plain);
+                TarArchiveEntry entry;
+                while ((entry = tar.getNextEntry()) != null) {
+                    String name = entry.getName();
+                    if (!entry.isFile() || !name.matches("[A-Za-z0-9_.-]+")) {
+                        throw new RestoreFailedException("incremental backup #" + f.id() + " holds an unexpected entry '"
+                                + name + "'");
+                    }
+                    Path file = dir.resolve(name);
+                    Files.copy(tar, file);
+                    out.add(file);
+                }
+                plain.transferTo(OutputStream.nullOutputStream()); // the end blocks count in the digest
+                checkFiles(f, source.manifest(), out);
+            } else {
+                Path local = work.resolve(f.binlogFile() + "-" + f.id());
+                Files.copy(plain, local);
+                out.add(local);
+            }
         }
         String sha = Sha256.hex(digest);
         if (f.plaintextSha256() != null && !f.plaintextSha256().equalsIgnoreCase(sha)) {
-            throw new RestoreFailedException("binary log " + f.binlogFile() + " (backup #" + f.id() + ") decrypts to "
-                    + "content whose SHA-256 differs from the one recorded when it was shipped");
+            throw new RestoreFailedException("backup #" + f.id() + " (" + f.type() + ") decrypts to content whose SHA-256 "
+                    + "differs from the one recorded when it was stored");
         }
-        return local;
+        return out;
+    }
+
+    private static void checkFiles(BackupRecord f, BackupManifest manifest, List<Path> files) throws Exception {
+        List<BackupManifest.BinlogFile> expected = manifest.binlog() == null ? List.of() : manifest.binlog().files();
+        List<String> names = new ArrayList<>();
+        for (Path p : files) {
+            names.add(p.getFileName().toString());
+        }
+        if (!names.equals(expected.stream().map(BackupManifest.BinlogFile::name).toList())) {
+            throw new RestoreFailedException("incremental backup #" + f.id() + " holds " + names + ", its manifest lists "
+                    + expected.stream().map(BackupManifest.BinlogFile::name).toList());
+        }
+        for (int i = 0; i < files.size(); i++) {
+            if (!Sha256.of(files.get(i)).equalsIgnoreCase(expected.get(i).sha256())) {
+                throw new RestoreFailedException("file " + names.get(i) + " of incremental backup #" + f.id()
+                        + " differs from its manifest (SHA-256)");
+            }
+        }
     }
 
     private String run(RecoveryWindow.Plan plan, List<Path> files, String original, String target, Path work)

@@ -34,7 +34,8 @@ public class PointInTimeRecovery {
     }
 
     public RecoveryWindow window() throws SQLException {
-        return RecoveryWindow.of(history.successfulFrom("full", null), history.successfulFrom("transactional", null));
+        return RecoveryWindow.of(history.successfulFrom("full", null), history.successfulFrom("incremental", null),
+                history.successfulFrom("transactional", null));
     }
 
     /** What GET /api/backup/status shows under {@code pointInTimeRecovery}. */
@@ -70,6 +71,14 @@ public class PointInTimeRecovery {
 
     public Optional<RecoveryWindow.Plan> planFor(Instant pointInTime) throws SQLException {
         return window().planFor(pointInTime);
+    }
+
+    public Optional<br.com.gorgen.backup.catalog.BackupRecord> backup(long id) throws SQLException {
+        return history.findById(id);
+    }
+
+    public Optional<RecoveryWindow.Plan> planForIncremental(long id) throws SQLException {
+        return window().planForIncremental(id);
     }
 
     public Optional<RecoveryWindow.Plan> planLatest() throws SQLException {

@@ -46,6 +46,15 @@ public final class RecoveryWindow {
      * @param shipped     successful transactional backups (shipped binary-log files, any order)
      */
     public static RecoveryWindow of(List<BackupRecord> fulls, List<BackupRecord> shipped) {
+        return of(fulls, List.of(), shipped);
+    }
+
+    /**
+     * @param fulls         successful full backups (any order)
+     * @param incrementals  successful incremental backups (each holds the logs from its parent's end on)
+     * @param shipped       successful transactional backups (shipped binary-log files, any order)
+     */
+    public static RecoveryWindow of(List<BackupRecord> fulls, List<BackupRecord> incrementals, List<BackupRecord> shipped) {
         List<Chain> chains = new ArrayList<>();
         for (BackupRecord full : fulls) {
             BackupRecord.Coverage c = full.coverage();
@@ -54,16 +63,39 @@ public final class RecoveryWindow {
                 continue;
             }
             List<BackupRecord> files = new ArrayList<>();
-            BackupRecord first = shipped.stream()
-                    .filter(s -> sameSource(s, c.sourceId()) && full.binlogFile().equals(s.binlogFile())
-                            && firstEvent(s) != null && !firstEvent(s).isAfter(c.snapshotAt()))
-                    .max(Comparator.comparing(RecoveryWindow::firstEvent)).orElse(null);
-            if (first == null) {
-                continue;
-            }
-            files.add(first);
-            BackupRecord previous = first;
+            // first the incrementals chained to this full backup (they outlive the shipped logs)...
+            BackupRecord tip = full;
             while (true) {
+                long parent = tip.id();
+                BackupRecord next = incrementals.stream()
+                        .filter(i -> sameSource(i, c.sourceId()) && i.coverage().parentId() != null
+                                && i.coverage().parentId() == parent && lastEvent(i) != null)
+                        .min(Comparator.comparing(BackupRecord::id)).orElse(null);
+                if (next == null) {
+                    break;
+                }
+                files.add(next);
+                tip = next;
+            }
+            // ...then the shipped files from where they end (or from the snapshot's file)
+            BackupRecord first;
+            if (tip == full) {
+                first = shipped.stream()
+                        .filter(s -> sameSource(s, c.sourceId()) && full.binlogFile().equals(s.binlogFile())
+                                && firstEvent(s) != null && !firstEvent(s).isAfter(c.snapshotAt()))
+                        .max(Comparator.comparing(RecoveryWindow::firstEvent)).orElse(null);
+            } else {
+                BackupRecord lastIncremental = tip;
+                first = shipped.stream()
+                        .filter(s -> sameSource(s, c.sourceId()) && lastIncremental.binlogFile().equals(s.binlogFile())
+                                && firstEvent(s) != null && !firstEvent(s).isBefore(lastEvent(lastIncremental)))
+                        .min(Comparator.comparing(RecoveryWindow::firstEvent)).orElse(null);
+            }
+            BackupRecord previous = first;
+            if (first != null) {
+                files.add(first);
+            }
+            while (previous != null) {
                 BackupRecord prev = previous;
                 ShipmentPlan.FileName prevName = ShipmentPlan.FileName.parse(prev.binlogFile());
                 BackupRecord next = shipped.stream()
@@ -77,14 +109,31 @@ public final class RecoveryWindow {
                 files.add(next);
                 previous = next;
             }
+            if (files.isEmpty()) {
+                continue;
+            }
             // binary-log times have one-second resolution: the last file's events all happened before the next second
-            Instant to = lastEvent(previous) == null ? null : lastEvent(previous).plusSeconds(1);
+            Instant last = lastEvent(files.get(files.size() - 1));
+            Instant to = last == null ? null : last.plusSeconds(1);
             if (to != null && !to.isBefore(c.snapshotAt())) {
                 chains.add(new Chain(full, List.copyOf(files), c.snapshotAt(), to));
             }
         }
         chains.sort(Comparator.comparing(Chain::from));
         return new RecoveryWindow(chains);
+    }
+
+    /** The plan that restores an incremental backup: its full backup and its chain of incrementals up to it. */
+    public Optional<Plan> planForIncremental(long incrementalId) {
+        for (Chain c : chains) {
+            for (int i = 0; i < c.files().size(); i++) {
+                BackupRecord f = c.files().get(i);
+                if (f.id() == incrementalId && "incremental".equals(f.type())) {
+                    return Optional.of(new Plan(c.full(), c.files().subList(0, i + 1), null, null));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     public List<Chain> chains() {
@@ -166,7 +215,7 @@ public final class RecoveryWindow {
             }
             for (int i = 0; i < c.files().size(); i++) {
                 BackupRecord f = c.files().get(i);
-                if (f.binlogFile().equals(file) && position <= f.binlogPosition()
+                if ("transactional".equals(f.type()) && f.binlogFile().equals(file) && position <= f.binlogPosition()
                         && (best == null || c.from().isAfter(best.from()))) {
                     best = c;
                     bestIndex = i;

@@ -142,4 +142,8 @@ public final class S3Server implements AutoCloseable {
             throw new AssertionError(e);
         }
     }
+
+    public String readString(String bucket, String key) {
+        return client().getObjectAsBytes(GetObjectRequest.builder().bucket(bucket).key(key).build()).asUtf8String();
+    }
 }
