@@ -150,7 +150,8 @@ public class BackupConfiguration implements CamelConfiguration {
         BinlogFetcher fetcher = new BinlogFetcher(source, binlogCommand);
         BinlogManifests binlogManifests = new BinlogManifests(manifestWriter, source, settings.tenantId(),
                 toolVersion(binlogCommand));
-        BinlogShipper shipper = new BinlogShipper(binlogServer, fetcher, history, coordinator, layout, binlogManifests, clock);
+        BinlogShipper shipper = new BinlogShipper(binlogServer, fetcher, history, coordinator, layout, binlogManifests,
+                buckets, clock);
         registry.bind("binlogShipper", shipper);
         IncrementalBackup incremental = new IncrementalBackup(binlogServer, fetcher, history, binlogManifests);
         registry.bind("incrementalBackup", incremental);

@@ -17,6 +17,7 @@ import br.com.gorgen.backup.catalog.BackupHistory;
 import br.com.gorgen.backup.catalog.BackupManifest;
 import br.com.gorgen.backup.catalog.BackupRecord;
 import br.com.gorgen.backup.catalog.BinlogCoordinates;
+import br.com.gorgen.backup.storage.BackupBuckets;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.support.BackupHeaders;
 import br.com.gorgen.backup.support.ErrorMessages;
@@ -51,6 +52,7 @@ public class BinlogShipper {
     private final BackupCoordinator coordinator;
     private final BackupKeyLayout layout;
     private final BinlogManifests manifests;
+    private final BackupBuckets buckets;
     private final Clock clock;
     private final AtomicBoolean loggingOffReported = new AtomicBoolean();
     private final AtomicLong positionAfterRotate = new AtomicLong(-1);
@@ -59,7 +61,8 @@ public class BinlogShipper {
     private final AtomicReference<String> lastPlanFailure = new AtomicReference<>();
 
     public BinlogShipper(BinlogServer server, BinlogFetcher fetcher, BackupHistory history, BackupCoordinator coordinator,
-            BackupKeyLayout layout, BinlogManifests manifests, Clock clock) {
+            BackupKeyLayout layout, BinlogManifests manifests, BackupBuckets buckets, Clock clock) {
+        this.buckets = buckets;
         this.server = server;
         this.fetcher = fetcher;
         this.history = history;
@@ -110,6 +113,15 @@ public class BinlogShipper {
         String sourceId = state.sourceId();
         List<BackupRecord> shipped = history.successfulFrom("transactional", sourceId);
         String last = shipped.isEmpty() ? null : shipped.get(shipped.size() - 1).binlogFile();
+        if (last == null) {
+            // a new or rebuilt catalog: the primary bucket still knows what was shipped (manifests are written last)
+            String root = layout.binlogRoot(sourceId);
+            last = BackupKeyLayout.newestShippedBinlog(root, buckets.primary().keysUnder(root));
+            if (last != null) {
+                LOG.info("The catalog has no shipped binary log of {}; the bucket's newest is {}: shipping continues after it",
+                        sourceId, last);
+            }
+        }
         String fullFile = null;
         if (last == null) {
             List<BackupRecord> fulls = history.successfulFrom("full", sourceId);

@@ -37,6 +37,9 @@ public class BackupCoordinator {
     private final Clock clock;
     private final BackupMetrics metrics;
     private final AtomicReference<Long> running = new AtomicReference<>();
+    private final java.util.Set<Long> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Header set when a failure of this backup was already recorded and alerted (parallel steps failing together). */
+    public static final String FAILURE_ALREADY_REPORTED = "BackupFailureAlreadyReported";
     private static final String STORED_BUT_UNRECORDED = "BackupStoredButUnrecorded";
     private static final String BACKUP_ID_PROPERTY = "BackupIdOfThisRun";
 
@@ -164,6 +167,12 @@ public class BackupCoordinator {
         in.setHeader("BackupError", message);
         if (id == null) {
             LOG.error("Backup could not start: {}", message);
+            return;
+        }
+        if (!failed.add(id)) {
+            // both parallel stores failed: the first one recorded and alerted
+            in.setHeader(FAILURE_ALREADY_REPORTED, true);
+            LOG.warn("Backup {} also failed in another step: {}", id, message);
             return;
         }
         String objectKey = in.getHeader(BackupHeaders.OBJECT_KEY, String.class);

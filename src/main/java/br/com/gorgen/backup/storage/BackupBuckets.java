@@ -17,6 +17,14 @@ public class BackupBuckets {
         }
 
         /** Deletes every object under the prefix; returns how many were deleted. */
+        /** Keys under a prefix (all pages). */
+        public java.util.List<String> keysUnder(String prefix) {
+            java.util.List<String> out = new java.util.ArrayList<>();
+            client.listObjectsV2Paginator(software.amazon.awssdk.services.s3.model.ListObjectsV2Request.builder()
+                    .bucket(name()).prefix(prefix).build()).contents().forEach(o -> out.add(o.key()));
+            return out;
+        }
+
         public int deleteUnder(String prefix) {
             int deleted = 0;
             String token = null;

@@ -33,7 +33,7 @@ public record BackupKeyLayout(String prefix, int tenantId) {
      * shipping the same file again (after a crash) lands on the same key.
      */
     public String binlogFolder(String sourceId, String fileName, Instant firstEventAt) {
-        return tenantRoot() + "binlog/" + sourceId + "/" + fileName + "-" + STAMP.format(firstEventAt) + "/";
+        return binlogRoot(sourceId) + fileName + "-" + STAMP.format(firstEventAt) + "/";
     }
 
     public String binlogArtifact(String sourceId, String fileName, Instant firstEventAt) {
@@ -46,6 +46,46 @@ public record BackupKeyLayout(String prefix, int tenantId) {
 
     public String manifest(String type, Instant startedAt, long backupId) {
         return databaseFolder(type, startedAt, backupId) + "manifest.json";
+    }
+
+    /** Where the shipped binary logs of one source server live. */
+    public String binlogRoot(String sourceId) {
+        return tenantRoot() + "binlog/" + sourceId + "/";
+    }
+
+    /**
+     * The newest binary-log file whose manifest is in the given keys (listed under {@link #binlogRoot}), by the time of
+     * its first event then its number; null when there is none. What the bucket knows when the catalog does not.
+     */
+    public static String newestShippedBinlog(String root, java.util.List<String> keys) {
+        String best = null;
+        String bestStamp = null;
+        long bestSeq = -1;
+        for (String key : keys) {
+            if (!key.startsWith(root) || !key.endsWith("/manifest.json")) {
+                continue;
+            }
+            String folder = key.substring(root.length(), key.length() - "/manifest.json".length());
+            int dash = folder.lastIndexOf('-');
+            if (dash <= 0 || folder.contains("/")) {
+                continue;
+            }
+            String file = folder.substring(0, dash);
+            String stamp = folder.substring(dash + 1);
+            long seq;
+            try {
+                seq = Long.parseLong(file.substring(file.lastIndexOf('.') + 1));
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            int cmp = bestStamp == null ? 1 : stamp.compareTo(bestStamp);
+            if (cmp > 0 || (cmp == 0 && seq > bestSeq)) {
+                best = file;
+                bestStamp = stamp;
+                bestSeq = seq;
+            }
+        }
+        return best;
     }
 
     /** The folder of an object key (up to and including the last slash). */

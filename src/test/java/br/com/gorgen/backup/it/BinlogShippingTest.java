@@ -116,6 +116,9 @@ class BinlogShippingTest {
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> bed.mailSubjects().stream()
                 .anyMatch(s -> s.contains("CRÍTICO") && s.contains("transacional")));
+        assertThat(bed.mailSubjects().stream().filter(s -> s.contains("CRÍTICO") && s.contains("transacional")))
+                .as("both buckets failed together: one alert").hasSize(1);
+        assertThat(failedRows()).hasSize(1);
         assertThat(bed.shippedBinlogs()).noneMatch(b -> b.get("binlogFile").asText().equals(current));
 
         write(2);
@@ -143,6 +146,21 @@ class BinlogShippingTest {
         // shipping goes on after the gap
         write(1);
         bed.shipBinlogs();
+    }
+
+    @Test
+    @Order(4)
+    void aCatalogThatLostTheShippedRowsContinuesFromWhatTheBucketHolds() {
+        String newestInBucket = bed.shippedBinlogs().get(bed.shippedBinlogs().size() - 1).get("binlogFile").asText();
+        // as after losing the catalog: no row says what was shipped (the rows stay, history is permanent)
+        bed.db.execRoot(bed.database, "UPDATE backup_history SET status = 'expired' WHERE backup_type = 'transactional'");
+        write(2);
+        String shipped = bed.shipBinlogs();
+        List<JsonNode> rows = bed.shippedBinlogs();
+        assertThat(rows).as("only what came after the bucket's newest file was shipped").hasSize(
+                (int) (ShipmentPlan.FileName.parse(shipped).sequence() - ShipmentPlan.FileName.parse(newestInBucket).sequence()));
+        assertThat(rows.get(0).get("binlogFile").asText()).isEqualTo(ShipmentPlan.FileName.parse(newestInBucket)
+                .withSequence(ShipmentPlan.FileName.parse(newestInBucket).sequence() + 1));
     }
 
     private static List<JsonNode> failedRows() {

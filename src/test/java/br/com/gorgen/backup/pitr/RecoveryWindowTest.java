@@ -108,4 +108,38 @@ class RecoveryWindowTest {
                 1L, null, null, BackupRecord.Coverage.NONE);
         assertThat(RecoveryWindow.of(List.of(noBinlog), List.of(shipped("binlog.000001", 0, 5))).intervals()).isEmpty();
     }
+
+    private static BackupRecord incremental(long parent, String startFile, String continueAt, int fromMinute, int toMinute) {
+        return new BackupRecord(ids++, 1, "incremental", "success", T0, null, "k", 1L, "s", null, "t", "m", "p", 1L,
+                continueAt, 4L, new BackupRecord.Coverage("server-101", null, T0.plusSeconds(fromMinute * 60L),
+                        T0.plusSeconds(toMinute * 60L), startFile, 500L, parent, null));
+    }
+
+    @Test
+    void incrementalsExtendTheChainAndShippedLogsContinueWhereTheLastOneEnds() {
+        BackupRecord full = full("binlog.000003", 500, 0);
+        BackupRecord inc1 = incremental(full.id(), "binlog.000003", "binlog.000005", -10, 60);
+        BackupRecord inc2 = incremental(inc1.id(), "binlog.000005", "binlog.000007", 60, 120);
+        // the shipped copies of 000003-000006 were already removed (kept for a shorter time); 000007 on is shipped
+        List<BackupRecord> logs = List.of(shipped("binlog.000007", 120, 130), shipped("binlog.000008", 130, 140));
+        RecoveryWindow w = RecoveryWindow.of(List.of(full), List.of(inc2, inc1), logs);
+        assertThat(w.intervals()).containsExactly(new RecoveryWindow.Interval(at(0).plusSeconds(5), at(140).plusSeconds(1)));
+        assertThat(w.planFor(at(30)).orElseThrow().files()).containsExactly(inc1);
+        assertThat(w.planFor(at(125)).orElseThrow().files()).extracting(BackupRecord::id)
+                .containsExactly(inc1.id(), inc2.id(), logs.get(0).id());
+        RecoveryWindow.Plan restoreInc2 = w.planForIncremental(inc2.id()).orElseThrow();
+        assertThat(restoreInc2.files()).containsExactly(inc1, inc2);
+        assertThat(restoreInc2.stopAt()).isNull();
+        assertThat(restoreInc2.startPosition()).isEqualTo(500);
+        assertThat(w.planForIncremental(logs.get(0).id())).as("a shipped file is no restore point").isEmpty();
+    }
+
+    @Test
+    void anIncrementalWhoseParentIsMissingStartsNoChain() {
+        BackupRecord full = full("binlog.000003", 500, 0);
+        BackupRecord orphan = incremental(9999, "binlog.000005", "binlog.000007", 60, 120);
+        RecoveryWindow w = RecoveryWindow.of(List.of(full), List.of(orphan), List.of());
+        assertThat(w.intervals()).isEmpty();
+        assertThat(w.planForIncremental(orphan.id())).isEmpty();
+    }
 }
