@@ -31,6 +31,7 @@ import static org.awaitility.Awaitility.await;
  * disaster-recovery bucket, then compares the restored database with the source.
  */
 @CamelMainTest(mainClass = BackupApplication.class, propertyPlaceholderLocations = "file:config/application.properties")
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class RestoreDocumentationTest {
     static ServiceTestBed bed;
     static Path keys;
@@ -56,6 +57,7 @@ class RestoreDocumentationTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void theDocumentedCommandsRestoreABackupDownloadedFromTheBucket() throws Exception {
         long id = bed.runFullBackup();
         JsonNode row = bed.backup(id);
@@ -85,6 +87,7 @@ class RestoreDocumentationTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(2)
     void theDocumentedChecksumStepRejectsACorruptFile() throws Exception {
         Path work = Files.createTempDirectory("gorgen-doc-corrupt-");
         Files.writeString(work.resolve("manifest.json"), "{\n  \"artifact\" : {\n    \"sha256\" : \""
@@ -98,11 +101,63 @@ class RestoreDocumentationTest {
         assertThat(r.stdout()).contains("FAILED");
     }
 
+    @Test
+    @org.junit.jupiter.api.Order(3) // last: it changes the source database
+    void theDocumentedPointInTimeStepsRecoverTheRowsOfThatMoment() throws Exception {
+        long id = bed.runFullBackup();
+        JsonNode full = bed.backup(id);
+        bed.db.execRoot(bed.database, "INSERT INTO pacientes (tenant_id, nome) VALUES (1, 'Paciente do meio-dia')",
+                "UPDATE pacientes SET observacoes = 'antes do erro' WHERE id % 3 = 0");
+        bed.shipBinlogs();
+        java.time.Instant t = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).plusSeconds(1);
+        await().pollInterval(Duration.ofMillis(50)).until(() -> java.time.Instant.now().isAfter(t.plusMillis(20)));
+        List<String> atT = bed.db.names(bed.database, "SELECT CONCAT_WS('|', id, nome, IFNULL(observacoes, '-')) "
+                + "FROM pacientes ORDER BY id");
+        bed.db.execRoot(bed.database, "UPDATE pacientes SET nome = 'ERRO'", "DELETE FROM atendimentos");
+        bed.shipBinlogs();
+
+        // the operator downloads the full backup's folder and, into binlogs/, the binlog folders from its snapshot on
+        Path work = Files.createTempDirectory("gorgen-doc-pitr-");
+        String key = full.get("filePath").asText();
+        String fileName = key.substring(key.lastIndexOf('/') + 1);
+        bed.s3.download(SECONDARY, key, work.resolve(fileName));
+        bed.s3.download(SECONDARY, full.get("manifestPath").asText(), work.resolve("manifest.json"));
+        int start = (int) br.com.gorgen.backup.binlog.ShipmentPlan.FileName.parse(full.get("binlogFile").asText()).sequence();
+        for (JsonNode b : bed.shippedBinlogs()) {
+            if (br.com.gorgen.backup.binlog.ShipmentPlan.FileName.parse(b.get("binlogFile").asText()).sequence() < start) {
+                continue;
+            }
+            String folder = b.get("manifestPath").asText().replaceAll("/manifest.json$", "");
+            Path local = Files.createDirectories(work.resolve("binlogs").resolve(folder.substring(folder.lastIndexOf('/') + 1)));
+            String artifact = b.get("filePath").asText();
+            bed.s3.download(SECONDARY, artifact, local.resolve(artifact.substring(artifact.lastIndexOf('/') + 1)));
+            bed.s3.download(SECONDARY, b.get("manifestPath").asText(), local.resolve("manifest.json"));
+        }
+        Path home = Files.createTempDirectory("gorgen-doc-home-");
+        Files.writeString(home.resolve(".my.cnf"), "[client]\nuser=root\nsocket=" + bed.db.socket() + "\n");
+        String database = "gorgen_pitr_doc";
+        bed.db.execRoot(null, "DROP DATABASE IF EXISTS " + database);
+        String instant = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(java.time.ZoneOffset.UTC)
+                .format(t);
+        Cli.Result result = Cli.bash("set -e\ncd " + work + "\n" + documentedBlock("restore-steps") + "\n"
+                + documentedBlock("pitr-steps"), Map.of("ARQUIVO", fileName, "BANCO", database, "INSTANTE_UTC", instant,
+                "HOME", home.toString(), "GNUPGHOME", keys.resolve("gnupg").toString()), 300);
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).contains(": OK");
+        assertThat(bed.db.names(database, "SELECT CONCAT_WS('|', id, nome, IFNULL(observacoes, '-')) FROM pacientes "
+                + "ORDER BY id")).isEqualTo(atT);
+        assertThat(bed.db.rowCounts(database).get("atendimentos")).isEqualTo(1500L);
+    }
+
     static String documentedBlock() throws Exception {
+        return documentedBlock("restore-steps");
+    }
+
+    static String documentedBlock(String name) throws Exception {
         String doc = Files.readString(Path.of("docs/RESTORE.md"));
-        Matcher m = Pattern.compile("<!-- restore-steps:begin -->\\s*```bash\\n(.*?)```\\s*<!-- restore-steps:end -->",
+        Matcher m = Pattern.compile("<!-- " + name + ":begin -->\\s*```bash\\n(.*?)```\\s*<!-- " + name + ":end -->",
                 Pattern.DOTALL).matcher(doc);
-        assertThat(m.find()).as("docs/RESTORE.md has a restore-steps block").isTrue();
+        assertThat(m.find()).as("docs/RESTORE.md has a " + name + " block").isTrue();
         return m.group(1);
     }
 }
