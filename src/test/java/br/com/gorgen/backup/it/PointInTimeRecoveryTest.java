@@ -47,6 +47,15 @@ class PointInTimeRecoveryTest {
                 + "IFNULL(observacoes, '-'), IFNULL(ultimo_atendimento, '-')) FROM pacientes ORDER BY id");
     }
 
+    private static String masterPosition() {
+        try (var c = bed.db.rootConnection(null); var st = c.createStatement(); var rs = st.executeQuery("SHOW MASTER STATUS")) {
+            rs.next();
+            return rs.getString(2);
+        } catch (java.sql.SQLException e) {
+            throw new AssertionError(e);
+        }
+    }
+
     private static long count(String database, String table) {
         return Long.parseLong(bed.db.names(database, "SELECT COUNT(*) FROM " + table).get(0));
     }
@@ -83,6 +92,8 @@ class PointInTimeRecoveryTest {
         await().pollInterval(Duration.ofMillis(50)).until(() -> Instant.now().isAfter(t.plusMillis(20)));
         List<String> patientsAtT = patients(src);
         long visitsAtT = count(src, "atendimentos");
+        String mistakeFile = bed.currentBinlogFile();
+        long mistakePosition = Long.parseLong(masterPosition());
 
         // the mistake: a mass delete and a mass update, then shipped
         bed.db.execRoot(src, "DELETE FROM atendimentos WHERE paciente_id % 2 = 0",
@@ -109,6 +120,10 @@ class PointInTimeRecoveryTest {
         JsonNode latest = recover("{\"pointInTime\":\"latest\"}");
         assertThat(patients(latest.get("database").asText())).isEqualTo(patientsNow);
         assertThat(count(latest.get("database").asText(), "atendimentos")).isEqualTo(count(src, "atendimentos"));
+
+        // to the binary-log position where the mistake begins: the same rows as at T
+        JsonNode atPosition = recover("{\"binlogFile\":\"" + mistakeFile + "\",\"binlogPosition\":" + mistakePosition + "}");
+        assertThat(patients(atPosition.get("database").asText())).isEqualTo(patientsAtT);
 
         // outside the window, in the future, malformed, wrong role
         ServiceTestBed.Response before = bed.postJson("/api/backup/restore/pitr", MASTER_KEY,
