@@ -171,6 +171,7 @@ public class BackupApi {
             body.put("pointInTimeRecovery", Map.of("available", false, "reason", "catalog unavailable: "
                     + ErrorMessages.describe(e)));
         }
+        body.put("binlogShipping", pitr.shipping());
         body.put("schedules", schedules.nextRuns());
         ApiResponder.respond(exchange, 200, body);
     }

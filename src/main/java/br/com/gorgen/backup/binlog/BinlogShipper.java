@@ -58,6 +58,7 @@ public class BinlogShipper {
     private final AtomicLong positionAfterRotate = new AtomicLong(-1);
     private final AtomicReference<String> fileAfterRotate = new AtomicReference<>();
     private volatile BinlogServer.State lastState;
+    private volatile java.time.Instant lastPlannedAt;
     private final AtomicReference<String> lastPlanFailure = new AtomicReference<>();
 
     public BinlogShipper(BinlogServer server, BinlogFetcher fetcher, BackupHistory history, BackupCoordinator coordinator,
@@ -90,6 +91,7 @@ public class BinlogShipper {
             return;
         }
         BinlogServer.State state = server.read();
+        lastPlannedAt = clock.instant();
         if (!state.logBin()) {
             lastState = state;
             exchange.setProperty(PROP_QUEUE, new ArrayDeque<String>());
@@ -230,6 +232,18 @@ public class BinlogShipper {
             in.removeHeader(BackupHeaders.BACKUP_ID);
             LOG.error("... and the failure could not be recorded in the catalog: {}", e.getMessage());
         }
+    }
+
+    /** What GET /api/backup/status shows under {@code binlogShipping}. */
+    public java.util.Map<String, Object> status() {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        BinlogServer.State s = lastState;
+        out.put("lastRunAt", lastPlannedAt == null ? null : lastPlannedAt.toString());
+        out.put("binaryLogging", s == null ? null : s.logBin());
+        out.put("sourceId", s == null || !s.logBin() ? null : s.sourceId());
+        out.put("serverFile", s == null ? null : s.currentFile());
+        out.put("lastProblem", lastPlanFailure.get());
+        return out;
     }
 
     public boolean loggingOff() {

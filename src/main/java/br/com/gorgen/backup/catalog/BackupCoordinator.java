@@ -205,12 +205,14 @@ public class BackupCoordinator {
 
     /**
      * At start-up: rows left 'running' by a stopped process are failed, so nothing stays ambiguous, and their local
-     * work folders (ciphertext spool files, option files) are removed.
+     * work folders (ciphertext spool files, fetched or replayed binary logs, option files) are removed.
      */
     public List<Long> recoverInterrupted() throws SQLException {
         if (Files.isDirectory(spoolDir)) {
             try (Stream<Path> stale = Files.list(spoolDir)) {
-                stale.filter(p -> p.getFileName().toString().startsWith("backup-")).forEach(WorkFolders::deleteTree);
+                // backups, restores, point-in-time replays and production copies: nothing runs at start-up
+                stale.filter(p -> p.getFileName().toString().matches("(backup|restore|pitr|copy)-.*"))
+                        .forEach(WorkFolders::deleteTree);
             } catch (IOException e) {
                 LOG.warn("Cannot clean the spool folder {}: {}", spoolDir, e.getMessage());
             }

@@ -33,6 +33,11 @@ public class PointInTimeRecovery {
         this.clock = clock;
     }
 
+    /** The shipper's last run, for the status endpoint. */
+    public Map<String, Object> shipping() {
+        return shipper.status();
+    }
+
     public RecoveryWindow window() throws SQLException {
         return RecoveryWindow.of(history.successfulFrom("full", null), history.successfulFrom("incremental", null),
                 history.successfulFrom("transactional", null));

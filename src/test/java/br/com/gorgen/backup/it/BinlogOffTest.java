@@ -37,8 +37,12 @@ class BinlogOffTest {
     @Test
     void shippingWarnsOnceAndAnIncrementalFallsBackToAFullBackup() {
         for (int i = 0; i < 2; i++) {
+            String before = bed.get("/api/backup/status", ADMIN_KEY).json().at("/binlogShipping/lastRunAt").asText();
             assertThat(bed.postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"transactional\"}").status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !bed.get("/api/backup/status", ADMIN_KEY).json()
+                    .at("/binlogShipping/lastRunAt").asText().equals(before));
         }
+        assertThat(bed.get("/api/backup/status", ADMIN_KEY).json().at("/binlogShipping/binaryLogging").asBoolean()).isFalse();
         await().atMost(Duration.ofSeconds(30)).until(() -> bed.mailSubjects().stream()
                 .anyMatch(s -> s.contains("log binário desligado")));
         JsonNode pitr = bed.get("/api/backup/status", ADMIN_KEY).json().get("pointInTimeRecovery");
