@@ -240,6 +240,9 @@ public class RestoreApi {
         body.put("backupId", r.backupId());
         body.put("target", r.kind());
         body.put("database", r.targetDatabase());
+        if (r.pointInTime() != null) {
+            body.put("pointInTime", r.pointInTime());
+        }
         body.put("status", r.status());
         body.put("sourceBucket", r.sourceBucket());
         body.put("startedAt", r.startedAt().toString());

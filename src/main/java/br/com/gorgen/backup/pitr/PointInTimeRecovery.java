@@ -60,9 +60,9 @@ public class PointInTimeRecovery {
         List<Map<String, String>> covered = new ArrayList<>();
         List<Map<String, String>> gaps = new ArrayList<>();
         for (int i = 0; i < intervals.size(); i++) {
-            covered.add(Map.of("from", intervals.get(i).from().toString(), "to", intervals.get(i).to().toString()));
+            covered.add(interval(intervals.get(i).from(), intervals.get(i).to()));
             if (i > 0) {
-                gaps.add(Map.of("from", intervals.get(i - 1).to().toString(), "to", intervals.get(i).from().toString()));
+                gaps.add(interval(intervals.get(i - 1).to(), intervals.get(i).from()));
             }
         }
         out.put("windows", covered);
@@ -94,11 +94,18 @@ public class PointInTimeRecovery {
         return window().planForPosition(file, position);
     }
 
+    private static Map<String, String> interval(Instant from, Instant to) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("from", from.toString());
+        m.put("to", to.toString());
+        return m;
+    }
+
     /** The covered intervals as JSON-ready maps (for a 422 answer). */
     public List<Map<String, String>> coveredIntervals() throws SQLException {
         List<Map<String, String>> out = new ArrayList<>();
         for (RecoveryWindow.Interval i : window().intervals()) {
-            out.add(Map.of("from", i.from().toString(), "to", i.to().toString()));
+            out.add(interval(i.from(), i.to()));
         }
         return out;
     }

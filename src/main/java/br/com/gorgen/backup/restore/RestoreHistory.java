@@ -89,7 +89,8 @@ public class RestoreHistory {
         migrator.ensureMigrated();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT id, backup_id, kind, status, target_database, source_bucket, "
-                        + "started_at, completed_at, requested_by, validation, error_message, rto_seconds, rpo_seconds FROM restore_history "
+                        + "started_at, completed_at, requested_by, validation, error_message, rto_seconds, rpo_seconds, point_in_time "
+                        + "FROM restore_history "
                         + "WHERE id = ? AND tenant_id = ?")) {
             ps.setLong(1, id);
             ps.setInt(2, tenantId);
@@ -101,7 +102,7 @@ public class RestoreHistory {
                 return Optional.of(new RestoreRecord(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getTimestamp(7).toInstant(),
                         done == null ? null : done.toInstant(), rs.getString(9), rs.getString(10), rs.getString(11),
-                        rs.getObject(12, Long.class), rs.getObject(13, Long.class)));
+                        rs.getObject(12, Long.class), rs.getObject(13, Long.class), rs.getString(14)));
             }
         }
     }

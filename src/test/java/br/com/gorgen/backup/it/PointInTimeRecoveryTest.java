@@ -111,6 +111,7 @@ class PointInTimeRecoveryTest {
         String at = t.atOffset(ZoneOffset.ofHours(-3)).toString();
         JsonNode atT = recover("{\"pointInTime\":\"" + at + "\"}");
         assertThat(atT.get("target").asText()).isEqualTo("pitr");
+        assertThat(atT.get("pointInTime").asText()).isEqualTo(at);
         String restored = atT.get("database").asText();
         assertThat(patients(restored)).isEqualTo(patientsAtT);
         assertThat(count(restored, "atendimentos")).isEqualTo(visitsAtT);
