@@ -139,6 +139,9 @@ public class BackupCoordinator {
             BackupRecord.Coverage coverage = exchange.getProperty(BackupHeaders.PROP_COVERAGE, BackupRecord.Coverage.class);
             if (coverage != null) {
                 history.setCoverage(id, coverage);
+                if (coverage.lastEventAt() != null) {
+                    metrics.coveredUntil(in.getHeader(BackupHeaders.BACKUP_TYPE, String.class), coverage.lastEventAt());
+                }
             }
             metrics.succeeded(in.getHeader(BackupHeaders.BACKUP_TYPE, String.class),
                     in.getHeader(BackupHeaders.STARTED_AT, Instant.class), completedAt, archive.storedBytes());

@@ -21,6 +21,7 @@ public class BackupMetrics {
     private volatile MeterRegistry registry;
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lastStoredBytes = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> coveredUntil = new ConcurrentHashMap<>();
 
     /** @param registrySource the registry Camel's metrics support exposes (it exists only once Camel has started) */
     public BackupMetrics(Supplier<MeterRegistry> registrySource) {
@@ -42,6 +43,15 @@ public class BackupMetrics {
                 .set(completedAt.getEpochSecond());
         gauge("gorgen_backup_last_stored_bytes", "Stored size of the last successful backup", type, lastStoredBytes)
                 .set(storedBytes);
+    }
+
+    /**
+     * The time of the last binary-log event a successful transactional or incremental backup holds: how far the data
+     * is recoverable ({@code time() - it} is the recovery point lag; alert above two shipping intervals).
+     */
+    public void coveredUntil(String type, Instant lastEvent) {
+        gauge("gorgen_backup_covered_until_timestamp_seconds", "Time of the last binary-log event stored", type, coveredUntil)
+                .set(lastEvent.getEpochSecond());
     }
 
     public void failed(String type, Instant startedAt, Instant completedAt) {

@@ -92,6 +92,8 @@ class BinlogShippingTest {
         assertThat(bed.s3.sha256(PRIMARY, key)).isEqualTo(shipped.get("checksumSha256").asText())
                 .isEqualTo(bed.s3.sha256(SECONDARY, key));
         assertThat(bed.s3.keys(PRIMARY, shipped.get("manifestPath").asText())).hasSize(1);
+        assertThat(bed.get("/observe/metrics", null).body())
+                .contains("gorgen_backup_covered_until_timestamp_seconds{type=\"transactional\"}");
 
         // restorable with standard tools: gpg --decrypt | gunzip gives the server's file byte for byte
         Path work = Files.createTempDirectory("binlog-check-");
