@@ -21,7 +21,6 @@ import br.com.gorgen.backup.storage.BackupBuckets;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.support.BackupHeaders;
 import br.com.gorgen.backup.support.ErrorMessages;
-import br.com.gorgen.backup.support.Sha256;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
