@@ -23,7 +23,8 @@ import br.com.gorgen.backup.pitr.PointInTimeRecovery;
 
 /** The backup API's request handling: parse and validate input, call the catalog, shape the JSON answers. */
 public class BackupApi {
-    static final List<String> TRIGGERABLE = List.of("full", "incremental", "transactional");
+    static final List<String> TRIGGERABLE = List.of("full", "incremental", "transactional", "documents-full",
+            "documents-incremental");
 
     private final BackupCoordinator coordinator;
     private final BackupHistory history;
@@ -93,7 +94,8 @@ public class BackupApi {
             }
             coordinator.begin(exchange);
         } catch (BackupAlreadyRunningException e) {
-            throw new ApiException(409, "backup_running", "a backup is already running", Map.of("runningId", e.runningId()));
+            throw new ApiException(409, "backup_running", "a backup of this kind is already running",
+                    Map.of("runningId", e.runningId()));
         } catch (CatalogUnavailableException e) {
             throw new ApiException(503, "catalog_unavailable", e.getMessage());
         } catch (Exception e) {
@@ -158,6 +160,7 @@ public class BackupApi {
     public void status(Exchange exchange) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("running", coordinator.runningId().filter(id -> id > 0).orElse(null));
+        body.put("runningDocuments", coordinator.runningDocumentsId().orElse(null));
         try {
             body.put("lastSuccess", last("success").orElse(null));
             body.put("lastFailure", last("failed").orElse(null));

@@ -40,6 +40,9 @@ import br.com.gorgen.backup.binlog.IncrementalBackup;
 import br.com.gorgen.backup.crypto.EncryptionKeyProvisioner;
 import br.com.gorgen.backup.crypto.PgpEncryptor;
 import br.com.gorgen.backup.crypto.PgpRecipients;
+import br.com.gorgen.backup.documents.DocumentsBackup;
+import br.com.gorgen.backup.documents.DocumentsCatalog;
+import br.com.gorgen.backup.documents.ExclusionRules;
 import br.com.gorgen.backup.dump.DatabaseDumper;
 import br.com.gorgen.backup.dump.DumpProcess;
 import br.com.gorgen.backup.notify.NotificationComposer;
@@ -80,7 +83,7 @@ public class BackupConfiguration implements CamelConfiguration {
 
     /** Tables of the service itself, left out of its dumps when the catalog lives in the source database. */
     static final List<String> OWN_TABLES = List.of("backup_history", "backup_audit_log", "backup_schema_version",
-            "restore_history");
+            "restore_history", "documents_state", "documents_content");
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -134,7 +137,8 @@ public class BackupConfiguration implements CamelConfiguration {
         PgpRecipients recipients = EncryptionKeyProvisioner.provision(settings.pgpPublicKeyFile(), settings.dataDir());
         registry.bind("databaseDumper", new DatabaseDumper(source, settings.dumpCommand(), settings.dumpExtraArgs(),
                 settings.catalogInSource() ? OWN_TABLES : List.of()));
-        registry.bind("backupArchiver", new BackupArchiver(new PgpEncryptor(recipients), settings.gzipLevel()));
+        BackupArchiver archiver = new BackupArchiver(new PgpEncryptor(recipients), settings.gzipLevel());
+        registry.bind("backupArchiver", archiver);
         ManifestWriter manifestWriter = new ManifestWriter(recipients, settings.tenantId(), primary.bucket(),
                 secondary.bucket(), DumpProcess.toolVersion(settings.dumpCommand()), settings.gzipLevel());
         registry.bind("manifestWriter", manifestWriter);
@@ -156,6 +160,23 @@ public class BackupConfiguration implements CamelConfiguration {
         IncrementalBackup incremental = new IncrementalBackup(binlogServer, fetcher, history, binlogManifests);
         registry.bind("incrementalBackup", incremental);
         PointInTimeRecovery pitr = new PointInTimeRecovery(history, shipper, settings.pointInTime().windowDays(), clock);
+
+        // documents (the application's bucket): content stored once by SHA-256, a snapshot per backup
+        BackupSettings.Documents docs = settings.documents();
+        S3Client documentsClient = null;
+        if (docs.enabled()) {
+            S3Target docsTarget = new S3Target("documents", docs.endpoint().isBlank() ? primary.endpoint() : docs.endpoint(),
+                    docs.region().isBlank() ? primary.region() : docs.region(),
+                    docs.accessKey().isBlank() ? primary.accessKey() : docs.accessKey(),
+                    docs.secretKey().isBlank() ? primary.secretKey() : docs.secretKey(), docs.bucket());
+            documentsClient = S3ClientFactory.create(docsTarget, settings.pathStyle(), settings.checksumMode());
+            context.addService(ClosingService.of(documentsClient), true);
+        }
+        registry.bind("documentsBackup", new DocumentsBackup(documentsClient, docs.bucket(), docs.prefix(),
+                ExclusionRules.parse(docs.exclude()), new DocumentsCatalog(dataSource, migrator, settings.tenantId()), layout,
+                archiver, manifestWriter, settings.tenantId()));
+        registry.bind("documentsPool", context.getExecutorServiceManager().newFixedThreadPool(this, "documents",
+                Math.max(1, docs.parallelism())));
 
         // notifications
         configureMail(context, settings.mail());

@@ -36,7 +36,7 @@ public class BackupCoordinator {
     private final Path spoolDir;
     private final Clock clock;
     private final BackupMetrics metrics;
-    private final AtomicReference<Long> running = new AtomicReference<>();
+    private final java.util.Map<String, Long> running = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.Set<Long> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Header set when a failure of this backup was already recorded and alerted (parallel steps failing together). */
     public static final String FAILURE_ALREADY_REPORTED = "BackupFailureAlreadyReported";
@@ -53,9 +53,18 @@ public class BackupCoordinator {
         this.clock = clock;
     }
 
-    /** The id of the running backup, if any. */
+    /** The id of the running database backup (full or incremental), if any. */
     public Optional<Long> runningId() {
-        return Optional.ofNullable(running.get());
+        return Optional.ofNullable(running.get("database"));
+    }
+
+    /** The id of the running documents backup, if any. */
+    public Optional<Long> runningDocumentsId() {
+        return Optional.ofNullable(running.get("documents")).filter(id -> id > 0);
+    }
+
+    static String laneOf(String type) {
+        return "transactional".equals(type) ? null : type.startsWith("documents") ? "documents" : "database";
     }
 
     /**
@@ -66,11 +75,13 @@ public class BackupCoordinator {
         Message in = exchange.getIn();
         String type = in.getHeader(BackupHeaders.BACKUP_TYPE, "full", String.class);
         String requestedBy = in.getHeader(BackupHeaders.REQUESTED_BY, "scheduler", String.class);
-        // binary-log shipping runs beside full and incremental backups (it must not wait for a long dump)
-        boolean claims = !"transactional".equals(type);
+        // one backup at a time per lane: the database (full, incremental) and the documents run side by side, and
+        // binary-log shipping takes no lane (it must not wait for a long dump)
+        String lane = laneOf(type);
+        boolean claims = lane != null;
         long placeholder = -1;
-        if (claims && !running.compareAndSet(null, placeholder)) {
-            throw new BackupAlreadyRunningException(running.get());
+        if (claims && running.putIfAbsent(lane, placeholder) != null) {
+            throw new BackupAlreadyRunningException(running.get(lane));
         }
         exchange.removeProperty(STORED_BUT_UNRECORDED);
         exchange.removeProperty(BackupHeaders.PROP_COVERAGE);
@@ -88,12 +99,12 @@ public class BackupCoordinator {
                         + ErrorMessages.describe(e), e);
             }
             if (claims) {
-                running.set(id);
+                running.put(lane, id);
             }
             exchange.setProperty(BACKUP_ID_PROPERTY, id); // survives any header clean-up downstream
             in.setHeader(BackupHeaders.BACKUP_ID, id);
             if (claims) {
-                locate(exchange, layout.databaseArtifact(type, startedAt, id), layout.manifest(type, startedAt, id));
+                locate(exchange, layout.artifact(type, startedAt, id), layout.manifestOf(type, startedAt, id));
             }
             Path workDir = spoolDir.resolve("backup-" + id);
             Files.createDirectories(spoolDir);
@@ -102,9 +113,9 @@ public class BackupCoordinator {
             exchange.setProperty(BackupHeaders.PROP_WORK_DIR, workDir);
             LOG.info("Backup {} ({}) started by {}", id, type, requestedBy);
         } catch (Exception e) {
-            Long id = claims ? running.get() : exchange.getProperty(BACKUP_ID_PROPERTY, Long.class);
+            Long id = exchange.getProperty(BACKUP_ID_PROPERTY, Long.class);
             if (claims) {
-                running.set(null);
+                running.remove(lane);
             }
             if (id != null && id > 0) {
                 safeMarkFailed(id, "could not start: " + ErrorMessages.describe(e));
@@ -235,6 +246,6 @@ public class BackupCoordinator {
     private void release(Exchange exchange, long id) {
         Path workDir = exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class);
         WorkFolders.deleteTree(workDir);
-        running.compareAndSet(id, null);
+        running.values().remove(id);
     }
 }

@@ -5,7 +5,8 @@ import java.util.Set;
 /** Filters of a history query; null means "any". Validated on construction. */
 public record HistoryFilter(String status, String type, int limit) {
     public static final Set<String> STATUSES = Set.of("running", "validating", "success", "failed", "expired");
-    public static final Set<String> TYPES = Set.of("full", "incremental", "transactional");
+    public static final Set<String> TYPES = Set.of("full", "incremental", "transactional", "documents-full",
+            "documents-incremental");
 
     public HistoryFilter {
         if (status != null && !STATUSES.contains(status)) {

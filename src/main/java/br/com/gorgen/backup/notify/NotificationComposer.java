@@ -274,6 +274,8 @@ public class NotificationComposer {
             case "full" -> "completo";
             case "incremental" -> "incremental";
             case "transactional" -> "transacional";
+            case "documents-full" -> "completo de documentos";
+            case "documents-incremental" -> "incremental de documentos";
             default -> type;
         };
     }

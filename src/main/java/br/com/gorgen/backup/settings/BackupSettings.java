@@ -35,7 +35,24 @@ public record BackupSettings(
         Restore restore,
         Mail mail,
         String apiKeysFile,
-        PointInTime pointInTime) {
+        PointInTime pointInTime,
+        Documents documents) {
+
+    /**
+     * The application's documents bucket (empty bucket: no documents backup). Endpoint, region and keys default to the
+     * primary backup bucket's.
+     */
+    public record Documents(String bucket, String endpoint, String region, String accessKey, String secretKey,
+            String prefix, String exclude, int parallelism) {
+        public boolean enabled() {
+            return bucket != null && !bucket.isBlank();
+        }
+
+        @Override
+        public String toString() {
+            return enabled() ? "bucket '" + bucket + "' prefix '" + prefix + "'" : "off";
+        }
+    }
 
     /** Binary-log shipping and point-in-time recovery: the binlog tool and the window that must stay recoverable. */
     public record PointInTime(String binlogCommand, int windowDays) {
@@ -94,7 +111,11 @@ public record BackupSettings(
                         r.text("smtp.protocol", "smtp"), Boolean.parseBoolean(r.text("smtp.starttls", "false")),
                         r.text("backup.alert.email", "")),
                 r.text("backup.api.keys.file", "config/api-keys"),
-                new PointInTime(r.text("backup.binlog.command", "mariadb-binlog"), r.integer("backup.pitr.window.days", 7)));
+                new PointInTime(r.text("backup.binlog.command", "mariadb-binlog"), r.integer("backup.pitr.window.days", 7)),
+                new Documents(r.text("documents.s3.bucket", ""), r.text("documents.s3.endpoint", ""),
+                        r.text("documents.s3.region", ""), r.text("documents.s3.access.key", ""),
+                        r.text("documents.s3.secret.key", ""), r.text("documents.s3.prefix", ""),
+                        r.text("backup.documents.exclude", ""), r.integer("backup.documents.parallelism", 8)));
     }
 
     /** The parsed database URL; throws with a clear message when it is missing or malformed. */

@@ -22,6 +22,18 @@ public record BackupKeyLayout(String prefix, int tenantId) {
         return tenantRoot() + "database/" + DAY.format(startedAt) + "/" + type + "-" + STAMP.format(startedAt) + "-" + backupId + "/";
     }
 
+    /** The artifact of a backup of any type: the dump, the incremental's tar, or a documents backup's snapshot. */
+    public String artifact(String type, Instant startedAt, long backupId) {
+        return type.startsWith("documents") ? documentsFolder(type, startedAt, backupId) + "snapshot.jsonl.gz.gpg"
+                : databaseArtifact(type, startedAt, backupId);
+    }
+
+    /** The manifest of a backup of any type. */
+    public String manifestOf(String type, Instant startedAt, long backupId) {
+        return type.startsWith("documents") ? documentsFolder(type, startedAt, backupId) + "manifest.json"
+                : manifest(type, startedAt, backupId);
+    }
+
     public String databaseArtifact(String type, Instant startedAt, long backupId) {
         String extension = "incremental".equals(type) ? ".binlog.tar.gz.gpg" : ".sql.gz.gpg";
         return databaseFolder(type, startedAt, backupId) + "gorgen_" + type + "_" + STAMP.format(startedAt) + extension;
@@ -46,6 +58,23 @@ public record BackupKeyLayout(String prefix, int tenantId) {
 
     public String manifest(String type, Instant startedAt, long backupId) {
         return databaseFolder(type, startedAt, backupId) + "manifest.json";
+    }
+
+    /**
+     * Folder of one documents backup (its encrypted snapshot and manifest):
+     * {@code <prefix>/tenant-<id>/documents/2026/01/05/documents-full-20260105T063000Z-43/}.
+     */
+    public String documentsFolder(String type, Instant startedAt, long backupId) {
+        return tenantRoot() + "documents/" + DAY.format(startedAt) + "/" + type + "-" + STAMP.format(startedAt) + "-"
+                + backupId + "/";
+    }
+
+    /**
+     * A document's content, stored once whatever its key and however many snapshots list it, named by the SHA-256
+     * of the plaintext: {@code <prefix>/tenant-<id>/documents/content/ab/ab12…ef.gz.gpg}.
+     */
+    public String documentContent(String sha256) {
+        return tenantRoot() + "documents/content/" + sha256.substring(0, 2) + "/" + sha256 + ".gz.gpg";
     }
 
     /** Where the shipped binary logs of one source server live. */

@@ -28,6 +28,8 @@ import com.icegreen.greenmail.util.ServerSetup;
 public final class ServiceTestBed implements AutoCloseable {
     public static final String PRIMARY = "backups-primary";
     public static final String SECONDARY = "backups-dr";
+    /** The application's documents bucket (the source of documents backups), on the same S3Proxy. */
+    public static final String DOCUMENTS = "gorgen-documents";
     public static final String ADMIN_KEY = "admin-key-0123456789";
     public static final String MASTER_KEY = "master-key-9876543210";
     public static final String ALERT_EMAIL = "dr.andre@gorgen.test";
@@ -50,7 +52,7 @@ public final class ServiceTestBed implements AutoCloseable {
         this.db = server;
         this.database = database;
         db.createGorgenDatabase(database);
-        s3 = new S3Server(PRIMARY, SECONDARY);
+        s3 = new S3Server(PRIMARY, SECONDARY, DOCUMENTS);
         mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
         try {
@@ -84,6 +86,8 @@ public final class ServiceTestBed implements AutoCloseable {
         // tests ship binary logs and run incrementals through the API, never on a timer
         properties.put("backup.binlog.cron", "0 0 0 1 1 ? 2099");
         properties.put("backup.database.incremental.cron", "0 0 0 1 1 ? 2099");
+        properties.put("backup.documents.full.cron", "0 0 0 1 1 ? 2099");
+        properties.put("backup.documents.incremental.cron", "0 0 0 1 1 ? 2099");
     }
 
     /** Sets (or replaces) one setting before {@link #applyAsSystemProperties()}. */

@@ -1,0 +1,287 @@
+package br.com.gorgen.backup.documents;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+import br.com.gorgen.backup.archive.ArchiveResult;
+import br.com.gorgen.backup.archive.BackupArchiver;
+import br.com.gorgen.backup.catalog.BackupManifest;
+import br.com.gorgen.backup.catalog.ManifestWriter;
+import br.com.gorgen.backup.storage.BackupKeyLayout;
+import br.com.gorgen.backup.support.BackupHeaders;
+import br.com.gorgen.backup.support.Json;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Backup of the application's documents bucket. Lists the bucket (prefix, exclusions), compares with the newest
+ * snapshot's state, reads what is new or changed (everything, for a full backup), and stores each content once,
+ * encrypted and named by its SHA-256, in both buckets (verified). The snapshot lists every object with its SHA-256,
+ * so that any kept snapshot restores the bucket as it was, deletions included; it is stored encrypted as the
+ * backup's artifact, with a manifest that holds counts and sizes but no names.
+ *
+ * <p>Rule for documents that cannot be read: one deleted between the listing and its copy is left out of the snapshot
+ * (it no longer exists) and reported as a warning, the backup still {@code success}; any other read error (access
+ * denied, a server error that outlives the retries) fails the backup, since a document that cannot be read cannot be
+ * restored.
+ */
+public class DocumentsBackup {
+    private static final Logger LOG = LoggerFactory.getLogger(DocumentsBackup.class);
+    static final String PROP_RUN = "DocumentsRun";
+    static final String PROP_ITEM = "DocumentsItem";
+    /** Header: true when the item's content must be stored (it is not in the buckets yet). */
+    public static final String STORE_CONTENT = "DocumentsStoreContent";
+
+    /** The state of one run, shared by the parallel item exchanges. */
+    static final class Run {
+        final Map<String, DocumentsCatalog.Content> contents;
+        final ConcurrentHashMap<String, Boolean> claimed = new ConcurrentHashMap<>();
+        final ConcurrentLinkedQueue<DocumentEntry> entries = new ConcurrentLinkedQueue<>();
+        final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
+        final ChangePlan plan;
+        final AtomicLong bytesRead = new AtomicLong();
+        final AtomicLong newContents = new AtomicLong();
+        final AtomicLong newContentBytes = new AtomicLong();
+        final AtomicLong reusedContents = new AtomicLong();
+        final int listed;
+        final int excluded;
+
+        Run(Map<String, DocumentsCatalog.Content> contents, ChangePlan plan, int listed, int excluded) {
+            this.contents = new ConcurrentHashMap<>(contents);
+            this.plan = plan;
+            this.listed = listed;
+            this.excluded = excluded;
+        }
+    }
+
+    /** One object being read: what the listing said and, once read, what the archiver wrote. */
+    record Item(ListedObject listed, ArchiveResult archive) {
+    }
+
+    private final S3Client source;
+    private final String bucket;
+    private final String prefix;
+    private final ExclusionRules exclusions;
+    private final DocumentsCatalog catalog;
+    private final BackupKeyLayout layout;
+    private final BackupArchiver archiver;
+    private final ManifestWriter manifests;
+    private final int tenantId;
+
+    public DocumentsBackup(S3Client source, String bucket, String prefix, ExclusionRules exclusions, DocumentsCatalog catalog,
+            BackupKeyLayout layout, BackupArchiver archiver, ManifestWriter manifests, int tenantId) {
+        this.source = source;
+        this.bucket = bucket;
+        this.prefix = prefix == null ? "" : prefix;
+        this.exclusions = exclusions;
+        this.catalog = catalog;
+        this.layout = layout;
+        this.archiver = archiver;
+        this.manifests = manifests;
+        this.tenantId = tenantId;
+    }
+
+    public boolean enabled() {
+        return source != null && bucket != null && !bucket.isBlank();
+    }
+
+    /** Lists the bucket and decides what to read; the body becomes the objects to read, for the split. */
+    public void plan(Exchange exchange) throws Exception {
+        if (!enabled()) {
+            throw new IllegalStateException("DOCUMENTS_S3_BUCKET is not configured: there are no documents to back up");
+        }
+        boolean full = "documents-full".equals(exchange.getIn().getHeader(BackupHeaders.BACKUP_TYPE, String.class));
+        List<ListedObject> listing = new ArrayList<>();
+        int listed = 0;
+        int excluded = 0;
+        for (S3Object o : source.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build())
+                .contents()) {
+            String key = o.key().substring(prefix.length());
+            if (key.isEmpty() || key.endsWith("/")) {
+                continue; // folder markers (consoles and some stores list folders as empty keys ending in "/")
+            }
+            listed++;
+            if (exclusions.excludes(key)) {
+                excluded++;
+                continue;
+            }
+            listing.add(new ListedObject(key, o.size() == null ? 0 : o.size(), o.eTag(), o.lastModified()));
+        }
+        Map<String, DocumentEntry> state = full ? Map.of() : catalog.state();
+        ChangePlan plan = ChangePlan.of(state, listing, full);
+        Run run = new Run(catalog.contents(), plan, listed, excluded);
+        run.entries.addAll(plan.unchanged());
+        exchange.setProperty(PROP_RUN, run);
+        exchange.getIn().setBody(plan.toRead());
+        LOG.info("Documents backup {}: {} object(s) listed, {} excluded, {} to read ({} bytes), {} unchanged, {} deleted",
+                exchange.getIn().getHeader(BackupHeaders.BACKUP_ID), listed, excluded, plan.toRead().size(),
+                plan.bytesToRead(), plan.unchanged().size(), plan.deleted().size());
+    }
+
+    /**
+     * For one object of the split: reads it (streamed: SHA-256 of the plaintext, gzip, OpenPGP, into a spool file),
+     * and says whether its content must be stored ({@link #STORE_CONTENT}, with the store headers) or is already.
+     */
+    public void read(Exchange exchange) throws Exception {
+        Run run = exchange.getProperty(PROP_RUN, Run.class);
+        ListedObject o = exchange.getIn().getBody(ListedObject.class);
+        Path work = exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class);
+        Path spool = work.resolve("doc-" + UUID.randomUUID() + ".gz.gpg");
+        ArchiveResult a;
+        try (InputStream in = source.getObject(GetObjectRequest.builder().bucket(bucket).key(prefix + o.key()).build())) {
+            a = archiver.archive(in, spool, "document");
+        } catch (NoSuchKeyException e) {
+            Files.deleteIfExists(spool);
+            run.warnings.add("deleted while the backup ran, left out of the snapshot: " + o.key());
+            exchange.getIn().setHeader(STORE_CONTENT, false);
+            return;
+        }
+        run.bytesRead.addAndGet(a.plainBytes());
+        DocumentEntry entry = new DocumentEntry(o.key(), a.plainBytes(), o.etag(), o.lastModified(), a.plainSha256());
+        run.entries.add(entry);
+        boolean mine = !run.contents.containsKey(a.plainSha256()) && run.claimed.putIfAbsent(a.plainSha256(), true) == null;
+        Message in = exchange.getIn();
+        in.setHeader(STORE_CONTENT, mine);
+        if (!mine) {
+            run.reusedContents.incrementAndGet();
+            Files.deleteIfExists(spool);
+            return;
+        }
+        exchange.setProperty(PROP_ITEM, new Item(o, a));
+        in.setHeader(BackupHeaders.STORE_FILE, spool.toString());
+        in.setHeader(BackupHeaders.STORE_KEY, layout.documentContent(a.plainSha256()));
+        in.setHeader(BackupHeaders.STORE_SHA256, a.storedSha256());
+        in.setHeader(BackupHeaders.STORE_CONTENT_TYPE, "application/pgp-encrypted");
+    }
+
+    /** After a content was stored and verified in both buckets: it joins the content index. */
+    public void stored(Exchange exchange) throws Exception {
+        Run run = exchange.getProperty(PROP_RUN, Run.class);
+        Item item = exchange.getProperty(PROP_ITEM, Item.class);
+        ArchiveResult a = item.archive();
+        DocumentsCatalog.Content content = new DocumentsCatalog.Content(a.plainSha256(), a.plainBytes(), a.storedSha256(),
+                a.storedBytes(), layout.documentContent(a.plainSha256()));
+        catalog.addContent(content, exchange.getIn().getHeader(BackupHeaders.BACKUP_ID, Long.class));
+        run.contents.put(a.plainSha256(), content);
+        run.newContents.incrementAndGet();
+        run.newContentBytes.addAndGet(a.storedBytes());
+        Files.deleteIfExists(a.file());
+    }
+
+    /**
+     * After every object was read: the snapshot (one JSON line per object, sorted by key, with its content object)
+     * goes through the archiver as the backup's artifact.
+     */
+    public void snapshot(Exchange exchange) throws Exception {
+        Run run = exchange.getProperty(PROP_RUN, Run.class);
+        List<DocumentEntry> entries = new ArrayList<>(run.entries);
+        entries.sort(Comparator.comparing(DocumentEntry::key));
+        Path work = exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class);
+        Path plain = work.resolve("snapshot.jsonl");
+        var oneLine = Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
+        try (BufferedWriter w = new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(plain), StandardCharsets.UTF_8))) {
+            for (DocumentEntry e : entries) {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("key", e.key());
+                line.put("size", e.size());
+                line.put("sha256", e.sha256());
+                line.put("etag", e.etag());
+                line.put("lastModified", e.lastModified() == null ? null : e.lastModified().toString());
+                line.put("object", layout.documentContent(e.sha256()));
+                w.write(oneLine.writeValueAsString(line));
+                w.write('\n');
+            }
+        }
+        exchange.setProperty("DocumentsSnapshotEntries", entries);
+        exchange.getIn().setBody(Files.newInputStream(plain));
+    }
+
+    /** Removes the plaintext snapshot once the archiver encrypted it. */
+    public void dropPlainSnapshot(Exchange exchange) throws IOException {
+        Files.deleteIfExists(exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class).resolve("snapshot.jsonl"));
+    }
+
+    /** The manifest: counts and sizes, never names. Also replaces the catalog's state with the new snapshot. */
+    @SuppressWarnings("unchecked")
+    public void manifest(Exchange exchange) throws Exception {
+        Run run = exchange.getProperty(PROP_RUN, Run.class);
+        List<DocumentEntry> entries = exchange.getProperty("DocumentsSnapshotEntries", List.class);
+        Message in = exchange.getIn();
+        ArchiveResult archive = exchange.getProperty(BackupHeaders.PROP_ARCHIVE, ArchiveResult.class);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("formatVersion", BackupManifest.FORMAT_VERSION);
+        m.put("kind", "gorgen-backup/documents");
+        m.put("backupId", in.getHeader(BackupHeaders.BACKUP_ID));
+        m.put("tenantId", tenantId);
+        m.put("type", in.getHeader(BackupHeaders.BACKUP_TYPE));
+        m.put("startedAt", in.getHeader(BackupHeaders.STARTED_AT, Instant.class).toString());
+        m.put("completedAt", Instant.now().toString());
+        m.put("createdBy", in.getHeader(BackupHeaders.REQUESTED_BY));
+        m.put("artifact", new BackupManifest.Artifact(in.getHeader(BackupHeaders.OBJECT_KEY, String.class),
+                manifests.primaryBucket(), manifests.secondaryBucket(), archive.storedBytes(), archive.storedSha256(),
+                archive.plainBytes(), archive.plainSha256(), "jsonl+gzip+openpgp"));
+        m.put("source", Map.of("bucket", bucket, "prefix", prefix, "exclusions", exclusions.patterns()));
+        Map<String, Object> counts = new LinkedHashMap<>();
+        counts.put("objects", entries.size());
+        counts.put("bytes", entries.stream().mapToLong(DocumentEntry::size).sum());
+        counts.put("listed", run.listed);
+        counts.put("excluded", run.excluded);
+        counts.put("unchanged", run.plan.unchanged().size());
+        counts.put("read", run.plan.toRead().size());
+        counts.put("bytesRead", run.bytesRead.get());
+        counts.put("deletedSincePrevious", run.plan.deleted().size());
+        counts.put("newContents", run.newContents.get());
+        counts.put("newContentStoredBytes", run.newContentBytes.get());
+        counts.put("reusedContents", run.reusedContents.get());
+        m.put("counts", counts);
+        m.put("contentLayout", layout.documentContent("0".repeat(64)).replace("0".repeat(64), "<sha256>")
+                .replace("/00/", "/<first two hex digits>/"));
+        m.put("encryption", manifests.encryption());
+        m.put("warnings", List.copyOf(run.warnings));
+        m.put("restoreHint", "gpg --decrypt snapshot.jsonl.gz.gpg | gunzip lists every object; each is gpg --decrypt "
+                + "<object> | gunzip (see docs/RESTORE.md)");
+        byte[] json = Json.write(m).getBytes(StandardCharsets.UTF_8);
+        Path file = exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class).resolve("manifest.json");
+        Files.write(file, json);
+        in.setHeader(BackupHeaders.STORE_FILE, file.toString());
+        in.setHeader(BackupHeaders.STORE_KEY, in.getHeader(BackupHeaders.MANIFEST_KEY, String.class));
+        in.setHeader(BackupHeaders.STORE_SHA256, br.com.gorgen.backup.support.Sha256.of(json));
+        in.setHeader(BackupHeaders.STORE_CONTENT_TYPE, "application/json");
+        if (!run.warnings.isEmpty()) {
+            String notes = run.warnings.size() + " document(s) could not be copied: " + String.join("; ", run.warnings);
+            in.setHeader(BackupHeaders.NOTES, notes);
+            exchange.setProperty(BackupHeaders.PROP_COVERAGE, new br.com.gorgen.backup.catalog.BackupRecord.Coverage(
+                    null, null, null, null, null, null, null, notes));
+        }
+    }
+
+    /** Once the backup is stored: the catalog's state becomes this snapshot. */
+    @SuppressWarnings("unchecked")
+    public void commitState(Exchange exchange) throws SQLException {
+        List<DocumentEntry> entries = exchange.getProperty("DocumentsSnapshotEntries", List.class);
+        catalog.replaceState(entries, exchange.getIn().getHeader(BackupHeaders.BACKUP_ID, Long.class));
+    }
+}

@@ -1,0 +1,126 @@
+package br.com.gorgen.backup.documents;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import br.com.gorgen.backup.catalog.SchemaMigrator;
+import br.com.gorgen.backup.support.Sha256;
+
+/**
+ * The catalog's side of documents backups: the newest snapshot's state (what every object looked like, to see what
+ * changed without the private key) and the index of stored content (to store each content once).
+ */
+public class DocumentsCatalog {
+    /** A stored content object: the plaintext SHA-256 that names it, and what is stored. */
+    public record Content(String sha256, long size, String storedSha256, long storedSize, String objectKey) {
+    }
+
+    private final DataSource dataSource;
+    private final SchemaMigrator migrator;
+    private final int tenantId;
+
+    public DocumentsCatalog(DataSource dataSource, SchemaMigrator migrator, int tenantId) {
+        this.dataSource = dataSource;
+        this.migrator = migrator;
+        this.tenantId = tenantId;
+    }
+
+    public Map<String, DocumentEntry> state() throws SQLException {
+        migrator.ensureMigrated();
+        Map<String, DocumentEntry> out = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT doc_key, size_bytes, etag, last_modified, sha256 "
+                        + "FROM documents_state WHERE tenant_id = ?")) {
+            ps.setInt(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Timestamp t = rs.getTimestamp(4);
+                    out.put(rs.getString(1), new DocumentEntry(rs.getString(1), rs.getLong(2), rs.getString(3),
+                            t == null ? null : t.toInstant(), rs.getString(5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public Map<String, Content> contents() throws SQLException {
+        migrator.ensureMigrated();
+        Map<String, Content> out = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT sha256, size_bytes, stored_sha256, stored_size_bytes, "
+                        + "object_key FROM documents_content WHERE tenant_id = ?")) {
+            ps.setInt(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new Content(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4),
+                            rs.getString(5)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public void addContent(Content content, long backupId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("INSERT INTO documents_content (tenant_id, sha256, size_bytes, "
+                        + "stored_sha256, stored_size_bytes, object_key, first_backup_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                        + "ON DUPLICATE KEY UPDATE stored_sha256 = VALUES(stored_sha256), "
+                        + "stored_size_bytes = VALUES(stored_size_bytes)")) {
+            ps.setInt(1, tenantId);
+            ps.setString(2, content.sha256());
+            ps.setLong(3, content.size());
+            ps.setString(4, content.storedSha256());
+            ps.setLong(5, content.storedSize());
+            ps.setString(6, content.objectKey());
+            ps.setLong(7, backupId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Replaces the state with a new snapshot's entries, in one transaction. */
+    public void replaceState(List<DocumentEntry> entries, long backupId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement del = c.prepareStatement("DELETE FROM documents_state WHERE tenant_id = ?")) {
+                    del.setInt(1, tenantId);
+                    del.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents_state (tenant_id, key_sha256, doc_key, "
+                        + "size_bytes, etag, last_modified, sha256, backup_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    int n = 0;
+                    for (DocumentEntry e : entries) {
+                        ps.setInt(1, tenantId);
+                        ps.setString(2, Sha256.of(e.key().getBytes(StandardCharsets.UTF_8)));
+                        ps.setString(3, e.key());
+                        ps.setLong(4, e.size());
+                        ps.setString(5, e.etag());
+                        ps.setTimestamp(6, e.lastModified() == null ? null : Timestamp.from(e.lastModified()));
+                        ps.setString(7, e.sha256());
+                        ps.setLong(8, backupId);
+                        ps.addBatch();
+                        if (++n % 500 == 0) {
+                            ps.executeBatch();
+                        }
+                    }
+                    ps.executeBatch();
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+}

@@ -1,0 +1,179 @@
+package br.com.gorgen.backup.it;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+import br.com.gorgen.backup.BackupApplication;
+import br.com.gorgen.backup.support.Json;
+import br.com.gorgen.backup.support.Sha256;
+import br.com.gorgen.backup.testbed.ServiceTestBed;
+import br.com.gorgen.backup.testbed.TestKeys;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+import static br.com.gorgen.backup.testbed.ServiceTestBed.ADMIN_KEY;
+import static br.com.gorgen.backup.testbed.ServiceTestBed.DOCUMENTS;
+import static br.com.gorgen.backup.testbed.ServiceTestBed.PRIMARY;
+import static br.com.gorgen.backup.testbed.ServiceTestBed.SECONDARY;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Documents backups against the real services (a third S3Proxy bucket as the application's): a full backup stores
+ * every distinct content once in both buckets, encrypted, and a snapshot of every object; an incremental after
+ * changes, additions and deletions reads and stores only what changed, and its snapshot lists the bucket as it is.
+ */
+@CamelMainTest(mainClass = BackupApplication.class, propertyPlaceholderLocations = "file:config/application.properties")
+class DocumentsBackupTest {
+    static ServiceTestBed bed;
+    static final String PREFIX = "gorgen/";
+    static final Map<String, byte[]> source = new LinkedHashMap<>();
+    static final Random random = new Random(42);
+
+    @BeforeAll
+    static void startServices() {
+        bed = new ServiceTestBed("gorgen_documents_src");
+        bed.with("documents.s3.bucket", DOCUMENTS).with("documents.s3.prefix", PREFIX)
+                .with("backup.documents.exclude", "cache/**,**/*.tmp").with("backup.documents.parallelism", "6")
+                .applyAsSystemProperties();
+        byte[] shared = bytes(3000);
+        for (int i = 0; i < 180; i++) {
+            put("pacientes/" + (i % 37) + "/laudo ção nº " + i + ".pdf", bytes(500 + random.nextInt(40_000)));
+        }
+        for (int i = 0; i < 10; i++) {
+            put("modelos/cópia " + i + ".docx", shared); // one content, ten keys
+        }
+        for (int i = 0; i < 3; i++) {
+            put("exames/imagem grande " + i + ".dcm", bytes(6 * 1024 * 1024 + i)); // multipart
+        }
+        put("cache/thumb 1.png", bytes(100));
+        put("uploads/em andamento.tmp", bytes(100));
+    }
+
+    @AfterAll
+    static void stopServices() {
+        bed.close();
+    }
+
+    static byte[] bytes(int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+
+    static void put(String key, byte[] content) {
+        bed.s3.client().putObject(PutObjectRequest.builder().bucket(DOCUMENTS).key(PREFIX + key).build(),
+                RequestBody.fromBytes(content));
+        source.put(key, content);
+    }
+
+    static void delete(String key) {
+        bed.s3.client().deleteObject(DeleteObjectRequest.builder().bucket(DOCUMENTS).key(PREFIX + key).build());
+        source.remove(key);
+    }
+
+    static JsonNode run(String type) {
+        ServiceTestBed.Response r = bed.postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"" + type + "\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        long id = r.json().get("id").asLong();
+        await().atMost(Duration.ofSeconds(120)).until(() -> !bed.backup(id).get("status").asText().equals("running"));
+        JsonNode b = bed.backup(id);
+        assertThat(b.get("status").asText()).as(b.toString()).isEqualTo("success");
+        return b;
+    }
+
+    static JsonNode manifest(JsonNode backup) throws Exception {
+        return Json.mapper().readTree(bed.s3.readString(PRIMARY, backup.get("manifestPath").asText()));
+    }
+
+    /** The snapshot, decrypted with the standard tools: key -> sha256. */
+    static Map<String, String> snapshot(JsonNode backup) throws Exception {
+        Path work = Files.createTempDirectory("doc-snapshot-");
+        bed.s3.download(SECONDARY, backup.get("filePath").asText(), work.resolve("s.gpg"));
+        TestKeys.shared().decryptGunzip(work.resolve("s.gpg"), work.resolve("s.jsonl"));
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(work.resolve("s.jsonl"))) {
+            JsonNode n = Json.mapper().readTree(line);
+            out.put(n.get("key").asText(), n.get("sha256").asText());
+            assertThat(n.get("object").asText()).endsWith(n.get("sha256").asText() + ".gz.gpg");
+        }
+        return out;
+    }
+
+    static Map<String, String> expected() {
+        Map<String, String> out = new LinkedHashMap<>();
+        source.forEach((k, v) -> {
+            if (!k.startsWith("cache/") && !k.endsWith(".tmp")) {
+                out.put(k, Sha256.of(v));
+            }
+        });
+        return out;
+    }
+
+    static List<String> contentKeys(String bucket) {
+        // (S3Proxy's filesystem store also lists its folders, as keys ending in "/")
+        return bed.s3.keys(bucket, "gorgen-backup/tenant-1/documents/content/").stream()
+                .filter(k -> k.endsWith(".gz.gpg")).toList();
+    }
+
+    @Test
+    void aFullThenAnIncrementalStoreEachContentOnceAndSnapshotTheWholeBucket() throws Exception {
+        JsonNode full = run("documents-full");
+        JsonNode m = manifest(full);
+        Map<String, String> want = expected();
+        Set<String> distinct = new HashSet<>(want.values());
+        assertThat(m.at("/counts/objects").asInt()).isEqualTo(want.size());
+        assertThat(m.at("/counts/excluded").asInt()).isEqualTo(2);
+        assertThat(m.at("/counts/newContents").asInt()).isEqualTo(distinct.size());
+        assertThat(m.toString()).as("no names in the manifest").doesNotContain("laudo").doesNotContain("pacientes/");
+        assertThat(snapshot(full)).isEqualTo(new java.util.TreeMap<>(want));
+        assertThat(contentKeys(PRIMARY)).hasSize(distinct.size());
+        assertThat(contentKeys(SECONDARY)).hasSize(distinct.size());
+
+        // a stored content is the document, with gpg --decrypt | gunzip
+        String big = "exames/imagem grande 1.dcm";
+        Path work = Files.createTempDirectory("doc-content-");
+        bed.s3.download(SECONDARY, "gorgen-backup/tenant-1/documents/content/" + want.get(big).substring(0, 2) + "/"
+                + want.get(big) + ".gz.gpg", work.resolve("c.gpg"));
+        TestKeys.shared().decryptGunzip(work.resolve("c.gpg"), work.resolve("c"));
+        assertThat(Files.readAllBytes(work.resolve("c"))).isEqualTo(source.get(big));
+
+        // change 3, add 4 (one of them a copy of existing content), delete 5
+        List<String> keys = new ArrayList<>(source.keySet());
+        for (int i = 0; i < 3; i++) {
+            put(keys.get(i * 10), bytes(2000 + i));
+        }
+        for (int i = 0; i < 3; i++) {
+            put("novos/documento novo " + i + ".pdf", bytes(1500 + i));
+        }
+        put("novos/cópia de um laudo.pdf", source.get(keys.get(100)));
+        for (int i = 0; i < 5; i++) {
+            delete(keys.get(150 + i));
+        }
+        JsonNode incremental = run("documents-incremental");
+        JsonNode mi = manifest(incremental);
+        assertThat(mi.at("/counts/read").asInt()).as("only what changed is read").isEqualTo(7);
+        assertThat(mi.at("/counts/deletedSincePrevious").asInt()).isEqualTo(5);
+        assertThat(mi.at("/counts/newContents").asInt()).as("the copy's content was stored already").isEqualTo(6);
+        assertThat(mi.at("/counts/reusedContents").asInt()).isEqualTo(1);
+        assertThat(snapshot(incremental)).isEqualTo(new java.util.TreeMap<>(expected()));
+        assertThat(contentKeys(PRIMARY)).hasSize(distinct.size() + 6);
+        assertThat(contentKeys(SECONDARY)).hasSize(distinct.size() + 6);
+        // the older snapshot still lists the bucket as it was
+        assertThat(snapshot(full)).isEqualTo(new java.util.TreeMap<>(want));
+    }
+}
