@@ -24,3 +24,6 @@ CREATE TABLE IF NOT EXISTS documents_content (
   first_backup_id BIGINT NOT NULL,
   PRIMARY KEY (tenant_id, sha256)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+ALTER TABLE restore_history
+  MODIFY kind ENUM('isolated', 'production', 'drill', 'pitr', 'pitr-production', 'documents', 'documents-production') NOT NULL,
+  MODIFY target_database VARCHAR(600) NOT NULL;

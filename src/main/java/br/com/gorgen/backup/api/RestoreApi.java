@@ -30,9 +30,16 @@ public class RestoreApi {
     private final RestoreHistory history;
     private final RestoreDrill drill;
     private final PointInTimeRecovery pitr;
+    private final br.com.gorgen.backup.documents.DocumentsRestore documents;
+    private final String documentsBucket;
+    private final String documentsPrefix;
 
-    public RestoreApi(RestoreCoordinator coordinator, RestoreHistory history, RestoreDrill drill, PointInTimeRecovery pitr) {
+    public RestoreApi(RestoreCoordinator coordinator, RestoreHistory history, RestoreDrill drill, PointInTimeRecovery pitr,
+            br.com.gorgen.backup.documents.DocumentsRestore documents, String documentsBucket, String documentsPrefix) {
         this.pitr = pitr;
+        this.documents = documents;
+        this.documentsBucket = documentsBucket;
+        this.documentsPrefix = documentsPrefix == null ? "" : documentsPrefix;
         this.coordinator = coordinator;
         this.history = history;
         this.drill = drill;
@@ -66,12 +73,72 @@ public class RestoreApi {
             }
         }
         in.setHeader(RestoreHeaders.REQUESTED_BY, "api:" + in.getHeader(BackupHeaders.API_CALLER, String.class));
-        if (chainedRestore(exchange, backupId, target)) {
+        if (documentsRestore(exchange, backupId, target, request) || chainedRestore(exchange, backupId, target)) {
             return;
         }
         in.setHeader(RestoreHeaders.BACKUP_ID, backupId);
         in.setHeader(RestoreHeaders.KIND, target);
         begin(exchange, target);
+    }
+
+    /**
+     * A documents backup restores its snapshot into a bucket and prefix: by default the documents bucket under
+     * {@code restore-<backup id>-<time>/} ("targetPrefix" and "targetBucket" choose another); over the production
+     * prefix with "target":"production" (confirmed), where "deleteNotInSnapshot":true also removes what the snapshot
+     * does not list; "key" restores one document.
+     */
+    private boolean documentsRestore(Exchange exchange, long backupId, String target, JsonNode request) throws ApiException {
+        Message in = exchange.getIn();
+        try {
+            var backup = pitr.backup(backupId);
+            if (backup.isEmpty() || !backup.get().type().startsWith("documents")) {
+                return false;
+            }
+        } catch (java.sql.SQLException e) {
+            throw new ApiException(503, "catalog_unavailable", "catalog unavailable: " + ErrorMessages.describe(e));
+        }
+        if (!documents.available()) {
+            throw new ApiException(409, "documents_not_configured", "DOCUMENTS_S3_BUCKET is not configured on this "
+                    + "server: there is no bucket to restore documents into");
+        }
+        boolean production = "production".equals(target);
+        String bucket = text(request, "targetBucket", documentsBucket);
+        String prefix = text(request, "targetPrefix", production ? documentsPrefix : "restore-" + backupId + "-{stamp}/");
+        if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
+            throw ApiException.badRequest("targetBucket must be an S3 bucket name");
+        }
+        if (prefix.contains("..") || prefix.startsWith("/") || (!prefix.isEmpty() && !prefix.endsWith("/"))) {
+            throw ApiException.badRequest("targetPrefix must be a folder like 'restore/2026-01-13/' (ending in '/')");
+        }
+        JsonNode key = request.get("key");
+        JsonNode deleteOthers = request.get("deleteNotInSnapshot");
+        if (deleteOthers != null && (!deleteOthers.isBoolean() || (deleteOthers.asBoolean() && !production))) {
+            throw ApiException.badRequest("deleteNotInSnapshot is true or false, and only for \"target\":\"production\"");
+        }
+        exchange.setProperty(br.com.gorgen.backup.documents.DocumentsRestore.PROP_TARGET,
+                new br.com.gorgen.backup.documents.DocumentsRestore.Target(bucket, prefix, production,
+                        deleteOthers != null && deleteOthers.asBoolean(), key == null ? null : key.asText()));
+        exchange.setProperty(RestoreCoordinator.TARGET_PROPERTY, bucket + "/" + prefix);
+        in.setHeader(RestoreHeaders.BACKUP_ID, backupId);
+        in.setHeader(RestoreHeaders.KIND, production ? "documents-production" : "documents");
+        begin(exchange, production ? "documents-production" : "documents");
+        // the prefix with its time stamp, as the coordinator fixed it
+        String fixed = in.getHeader(RestoreHeaders.TARGET_DATABASE, String.class);
+        exchange.setProperty(br.com.gorgen.backup.documents.DocumentsRestore.PROP_TARGET,
+                new br.com.gorgen.backup.documents.DocumentsRestore.Target(bucket, fixed.substring(bucket.length() + 1),
+                        production, deleteOthers != null && deleteOthers.asBoolean(), key == null ? null : key.asText()));
+        return true;
+    }
+
+    private static String text(JsonNode request, String field, String dflt) throws ApiException {
+        JsonNode n = request.get(field);
+        if (n == null) {
+            return dflt;
+        }
+        if (!n.isTextual()) {
+            throw ApiException.badRequest(field + " must be text");
+        }
+        return n.asText().strip();
     }
 
     /**

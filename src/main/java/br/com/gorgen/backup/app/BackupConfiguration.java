@@ -42,6 +42,7 @@ import br.com.gorgen.backup.crypto.PgpEncryptor;
 import br.com.gorgen.backup.crypto.PgpRecipients;
 import br.com.gorgen.backup.documents.DocumentsBackup;
 import br.com.gorgen.backup.documents.DocumentsCatalog;
+import br.com.gorgen.backup.documents.DocumentsRestore;
 import br.com.gorgen.backup.documents.ExclusionRules;
 import br.com.gorgen.backup.dump.DatabaseDumper;
 import br.com.gorgen.backup.dump.DumpProcess;
@@ -214,7 +215,11 @@ public class BackupConfiguration implements CamelConfiguration {
                 settings.spoolDir()));
         RestoreDrill drill = new RestoreDrill(history, restoreServer);
         registry.bind("restoreDrill", drill);
-        registry.bind("restoreApi", new RestoreApi(restoreCoordinator, restores, drill, pitr));
+        DocumentsRestore documentsRestore = new DocumentsRestore(history, locator, keys, buckets, layout, documentsClient,
+                ExclusionRules.parse(docs.exclude()), settings.spoolDir());
+        registry.bind("documentsRestore", documentsRestore);
+        registry.bind("restoreApi", new RestoreApi(restoreCoordinator, restores, drill, pitr, documentsRestore, docs.bucket(),
+                docs.prefix()));
         registry.bind("downloadApi", new DownloadApi(history, buckets));
         context.addStartupListener(new DownloadHttpAdapter(context));
 

@@ -91,6 +91,20 @@ public class NotificationComposer {
         String database = in.getHeader("RestoreTargetDatabase", String.class);
         String subject = "[GORGEN Backup] Restauração #" + id + " do backup #" + backupId + " verificada";
         String kind = in.getHeader("RestoreKind", String.class);
+        if (kind != null && kind.startsWith("documents")) {
+            Object validation = exchange.getProperty("RestoreValidation");
+            String text = """
+                    A restauração #%s dos documentos do backup #%s terminou e foi verificada: cada documento do snapshot
+                    foi gravado em %s e relido com o SHA-256 conferido (%s).
+
+                    ---
+                    Documents restore #%s of backup #%s finished and was verified: every document of the snapshot was
+                    written to %s and read back with its SHA-256 checked (%s).
+                    """.formatted(id, backupId, database, validation, id, backupId, database, validation);
+            set(exchange, kind.endsWith("production") ? Severity.WARNING : Severity.INFO,
+                    "[GORGEN Backup] Restauração de documentos #" + id + " do backup #" + backupId + " verificada", text);
+            return;
+        }
         if (kind != null && kind.startsWith("pitr")) {
             String point = in.getHeader("RestorePointInTime", String.class);
             boolean production = kind.equals("pitr-production");

@@ -51,6 +51,8 @@ public class RestoreCoordinator {
     private final Clock clock;
     private final AtomicReference<Long> running = new AtomicReference<>();
     private static final String RESTORE_ID_PROPERTY = "RestoreIdOfThisRun";
+    /** Exchange property: the restore's target when it is not a new database ({@code {stamp}} is replaced). */
+    public static final String TARGET_PROPERTY = "RestoreChosenTarget";
 
     public RestoreCoordinator(RestoreHistory history, BackupHistory backups, PrivateKeySource keys, String targetPrefix,
             Clock clock) {
@@ -94,7 +96,10 @@ public class RestoreCoordinator {
         }
         try {
             Instant startedAt = clock.instant();
-            String target = targetPrefix + "_" + backupId + "_" + STAMP.format(startedAt);
+            // documents restores go to a bucket and prefix the API chose (an exchange property: never from a header)
+            String chosen = exchange.getProperty(TARGET_PROPERTY, String.class);
+            String target = chosen != null ? chosen.replace("{stamp}", STAMP.format(startedAt))
+                    : targetPrefix + "_" + backupId + "_" + STAMP.format(startedAt);
             long id = history.insertRunning(backupId, kind, target, startedAt, requestedBy);
             String pointInTime = in.getHeader(RestoreHeaders.POINT_IN_TIME, String.class);
             if (pointInTime != null) {

@@ -48,6 +48,8 @@ class DocumentsBackupTest {
     static void startServices() {
         bed = new ServiceTestBed("gorgen_documents_src");
         bed.with("documents.s3.bucket", DOCUMENTS).with("documents.s3.prefix", PREFIX)
+                .with("backup.pgp.private.key.file", TestKeys.shared().secretKey().toString())
+                .with("backup.pgp.passphrase", TestKeys.PASSPHRASE)
                 .with("backup.documents.exclude", "cache/**,**/*.tmp").with("backup.documents.parallelism", "6")
                 .applyAsSystemProperties();
         byte[] shared = bytes(3000);
@@ -175,5 +177,56 @@ class DocumentsBackupTest {
         assertThat(contentKeys(SECONDARY)).hasSize(distinct.size() + 6);
         // the older snapshot still lists the bucket as it was
         assertThat(snapshot(full)).isEqualTo(new java.util.TreeMap<>(want));
+
+        // restores: the older snapshot gives back the older bucket (deleted files back, new ones absent), with a
+        // corrupt primary copy of one content taken from the secondary; the newer one gives the newer bucket
+        String corrupted = want.get(keys.get(20));
+        Path stored = bed.s3.objectFile(PRIMARY, "gorgen-backup/tenant-1/documents/content/" + corrupted.substring(0, 2)
+                + "/" + corrupted + ".gz.gpg");
+        byte[] bytes = Files.readAllBytes(stored);
+        bytes[bytes.length / 2] ^= 0x5a;
+        Files.write(stored, bytes);
+        JsonNode older = restore(full.get("id").asLong(), "{\"targetPrefix\":\"restored/older/\"}");
+        assertThat(older.at("/validation/rowCounts/documents").asInt()).isEqualTo(want.size());
+        assertThat(listed("restored/older/")).isEqualTo(new java.util.TreeMap<>(want));
+        await().atMost(Duration.ofSeconds(30)).until(() -> bed.mailSubjects().stream().anyMatch(s -> s.contains("CRÍTICO")));
+        JsonNode newer = restore(incremental.get("id").asLong(), "{\"targetPrefix\":\"restored/newer/\"}");
+        assertThat(listed("restored/newer/")).isEqualTo(new java.util.TreeMap<>(expected()));
+        assertThat(newer.get("database").asText()).isEqualTo(DOCUMENTS + "/restored/newer/");
+
+        // one document, by key, into the default isolated prefix
+        String one = keys.get(151); // deleted after the full backup
+        JsonNode single = restore(full.get("id").asLong(), "{\"key\":\"" + one + "\"}");
+        String prefix = single.get("database").asText().substring(DOCUMENTS.length() + 1);
+        assertThat(prefix).startsWith("restore-" + full.get("id").asLong() + "-");
+        assertThat(listed(prefix)).containsOnlyKeys(one);
+
+        // bad input
+        assertThat(bed.postJson("/api/backup/restore/" + full.get("id").asLong(), ServiceTestBed.MASTER_KEY,
+                "{\"targetPrefix\":\"../x\"}").status()).isEqualTo(400);
+        assertThat(bed.postJson("/api/backup/restore/" + full.get("id").asLong(), ServiceTestBed.MASTER_KEY,
+                "{\"target\":\"production\"}").status()).isEqualTo(400);
+    }
+
+    static JsonNode restore(long backupId, String body) {
+        ServiceTestBed.Response r = bed.postJson("/api/backup/restore/" + backupId, ServiceTestBed.MASTER_KEY, body);
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        long restoreId = r.json().get("restoreId").asLong();
+        await().atMost(Duration.ofSeconds(120)).until(() -> !bed.get("/api/backup/restore/" + restoreId,
+                ServiceTestBed.MASTER_KEY).json().get("status").asText().equals("running"));
+        JsonNode done = bed.get("/api/backup/restore/" + restoreId, ServiceTestBed.MASTER_KEY).json();
+        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("verified");
+        return done;
+    }
+
+    /** What a prefix of the documents bucket holds: key under the prefix -> SHA-256 of the content. */
+    static Map<String, String> listed(String prefix) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String k : bed.s3.keys(DOCUMENTS, prefix)) {
+            if (!k.endsWith("/")) {
+                out.put(k.substring(prefix.length()), bed.s3.sha256(DOCUMENTS, k));
+            }
+        }
+        return out;
     }
 }

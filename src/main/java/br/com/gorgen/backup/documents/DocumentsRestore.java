@@ -1,0 +1,230 @@
+package br.com.gorgen.backup.documents;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.GZIPInputStream;
+
+import br.com.gorgen.backup.catalog.BackupHistory;
+import br.com.gorgen.backup.catalog.BackupRecord;
+import br.com.gorgen.backup.crypto.PgpDecryptor;
+import br.com.gorgen.backup.restore.ArtifactLocator;
+import br.com.gorgen.backup.restore.PrivateKeySource;
+import br.com.gorgen.backup.restore.RestoreFailedException;
+import br.com.gorgen.backup.restore.RestoreHeaders;
+import br.com.gorgen.backup.restore.RestoreRefusedException;
+import br.com.gorgen.backup.restore.RestoreValidator;
+import br.com.gorgen.backup.storage.BackupBuckets;
+import br.com.gorgen.backup.storage.BackupKeyLayout;
+import br.com.gorgen.backup.support.ErrorMessages;
+import br.com.gorgen.backup.support.Json;
+import br.com.gorgen.backup.support.Sha256;
+import br.com.gorgen.backup.support.WorkFolders;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Restores a documents snapshot into a bucket and prefix: the snapshot is taken from an intact copy and decrypted;
+ * each document's content comes from an intact copy (primary, else secondary: a copy that does not decrypt to its
+ * SHA-256 is reported and the other one used), is written to the target, read back and checked against its SHA-256.
+ * Over the production prefix, objects the snapshot does not list are deleted only when asked (and never excluded
+ * ones), so documents newer than the snapshot survive by default.
+ */
+public class DocumentsRestore {
+    private static final Logger LOG = LoggerFactory.getLogger(DocumentsRestore.class);
+    /** Exchange property: where to restore ({@link Target}). */
+    public static final String PROP_TARGET = "DocumentsRestoreTarget";
+    static final String PROP_RUN = "DocumentsRestoreRun";
+
+    /** Where a snapshot is restored, and how. {@code onlyKey}: one document. */
+    public record Target(String bucket, String prefix, boolean production, boolean deleteOthers, String onlyKey) {
+        public String describe() {
+            return bucket + "/" + prefix;
+        }
+    }
+
+    /** One object of a snapshot. */
+    public record SnapshotLine(String key, long size, String sha256) {
+    }
+
+    static final class Run {
+        final AtomicLong objects = new AtomicLong();
+        final AtomicLong bytes = new AtomicLong();
+        final ConcurrentLinkedQueue<String> badCopies = new ConcurrentLinkedQueue<>();
+        Set<String> keys;
+        Path work;
+    }
+
+    private final BackupHistory history;
+    private final ArtifactLocator locator;
+    private final PrivateKeySource keys;
+    private final BackupBuckets buckets;
+    private final BackupKeyLayout layout;
+    private final S3Client target;
+    private final ExclusionRules exclusions;
+    private final Path workRoot;
+
+    public DocumentsRestore(BackupHistory history, ArtifactLocator locator, PrivateKeySource keys, BackupBuckets buckets,
+            BackupKeyLayout layout, S3Client target, ExclusionRules exclusions, Path workRoot) {
+        this.history = history;
+        this.locator = locator;
+        this.keys = keys;
+        this.buckets = buckets;
+        this.layout = layout;
+        this.target = target;
+        this.exclusions = exclusions;
+        this.workRoot = workRoot;
+    }
+
+    public boolean available() {
+        return target != null;
+    }
+
+    /** Takes an intact copy of the snapshot and decrypts it; the body becomes the documents to restore. */
+    public void prepare(Exchange exchange) throws Exception {
+        long backupId = exchange.getIn().getHeader(RestoreHeaders.BACKUP_ID, Long.class);
+        Target t = exchange.getProperty(PROP_TARGET, Target.class);
+        BackupRecord backup = history.findById(backupId)
+                .orElseThrow(() -> new RestoreRefusedException("backup " + backupId + " does not exist"));
+        List<String> problems = new ArrayList<>();
+        ArtifactLocator.Source source = locator.verifiedCopy(backup, problems);
+        exchange.setProperty(RestoreHeaders.PROP_SOURCE, source);
+        exchange.setProperty(RestoreHeaders.PROP_MANIFEST, source.manifest());
+        Run run = new Run();
+        Files.createDirectories(workRoot);
+        run.work = Files.createTempDirectory(workRoot, "restore-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        run.badCopies.addAll(problems);
+        exchange.setProperty(PROP_RUN, run);
+        List<SnapshotLine> lines = new ArrayList<>();
+        PgpDecryptor decryptor = keys.decryptor();
+        try (InputStream object = source.bucket().client().getObject(GetObjectRequest.builder()
+                .bucket(source.bucket().name()).key(backup.filePath()).build());
+                BufferedReader reader = new BufferedReader(new InputStreamReader(
+                        new GZIPInputStream(decryptor.decryptingStream(object), 1 << 16), StandardCharsets.UTF_8))) {
+            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                JsonNode n = Json.mapper().readTree(line);
+                String key = n.get("key").asText();
+                if (t.onlyKey() == null || t.onlyKey().equals(key)) {
+                    lines.add(new SnapshotLine(key, n.get("size").asLong(), n.get("sha256").asText()));
+                }
+            }
+        }
+        if (t.onlyKey() != null && lines.isEmpty()) {
+            throw new RestoreRefusedException("document '" + t.onlyKey() + "' is not in the snapshot of backup " + backupId);
+        }
+        run.keys = new HashSet<>();
+        lines.forEach(l -> run.keys.add(l.key()));
+        exchange.getIn().setBody(lines);
+        LOG.info("Restoring {} document(s) of backup {} into {}", lines.size(), backupId, t.describe());
+    }
+
+    /** One document: an intact copy of its content, written to the target, read back and checked. */
+    public void restoreOne(Exchange exchange) throws Exception {
+        Run run = exchange.getProperty(PROP_RUN, Run.class);
+        Target t = exchange.getProperty(PROP_TARGET, Target.class);
+        SnapshotLine line = exchange.getIn().getBody(SnapshotLine.class);
+        Path plain = Files.createTempFile(run.work, "doc-", ".bin");
+        try {
+            fetchIntact(line, plain, run);
+            String key = t.prefix() + line.key();
+            target.putObject(PutObjectRequest.builder().bucket(t.bucket()).key(key).build(), RequestBody.fromFile(plain));
+            String back;
+            try (InputStream in = target.getObject(GetObjectRequest.builder().bucket(t.bucket()).key(key).build())) {
+                back = Sha256.of(in);
+            }
+            if (!back.equalsIgnoreCase(line.sha256())) {
+                throw new RestoreFailedException("document " + line.key() + " restored to " + t.bucket() + "/" + key
+                        + " reads back with another SHA-256");
+            }
+            run.objects.incrementAndGet();
+            run.bytes.addAndGet(line.size());
+        } finally {
+            Files.deleteIfExists(plain);
+        }
+    }
+
+    private void fetchIntact(SnapshotLine line, Path plain, Run run) throws Exception {
+        String objectKey = layout.documentContent(line.sha256());
+        PgpDecryptor decryptor = keys.decryptor();
+        List<String> problems = new ArrayList<>();
+        for (BackupBuckets.Bucket bucket : buckets.both()) {
+            MessageDigest digest = Sha256.newDigest();
+            try (InputStream object = bucket.client().getObject(GetObjectRequest.builder().bucket(bucket.name())
+                    .key(objectKey).build());
+                    InputStream in = new DigestInputStream(new GZIPInputStream(decryptor.decryptingStream(object), 1 << 16),
+                            digest);
+                    OutputStream out = Files.newOutputStream(plain)) {
+                in.transferTo(out);
+            } catch (Exception e) {
+                problems.add("s3://" + bucket.name() + "/" + objectKey + " cannot be read: " + ErrorMessages.describe(e));
+                continue;
+            }
+            String sha = Sha256.hex(digest);
+            if (sha.equalsIgnoreCase(line.sha256())) {
+                run.badCopies.addAll(problems);
+                return;
+            }
+            problems.add("s3://" + bucket.name() + "/" + objectKey + " is corrupt (content SHA-256 " + sha + ")");
+        }
+        throw new RestoreFailedException("no intact copy of document " + line.key() + ": " + String.join("; ", problems));
+    }
+
+    /**
+     * After every document: over production with {@code deleteOthers}, removes what the snapshot does not list
+     * (never excluded keys); records the result as the restore's validation; reports bad copies for the alert.
+     */
+    public void finish(Exchange exchange) {
+        Run run = exchange.getProperty(PROP_RUN, Run.class);
+        Target t = exchange.getProperty(PROP_TARGET, Target.class);
+        long deleted = 0;
+        if (t.production() && t.deleteOthers() && t.onlyKey() == null) {
+            for (S3Object o : target.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(t.bucket())
+                    .prefix(t.prefix()).build()).contents()) {
+                String key = o.key().substring(t.prefix().length());
+                if (!key.isEmpty() && !key.endsWith("/") && !run.keys.contains(key) && !exclusions.excludes(key)) {
+                    target.deleteObject(DeleteObjectRequest.builder().bucket(t.bucket()).key(o.key()).build());
+                    deleted++;
+                }
+            }
+        }
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("documents", run.objects.get());
+        counts.put("bytes", run.bytes.get());
+        counts.put("deletedNotInSnapshot", deleted);
+        exchange.setProperty(RestoreHeaders.PROP_VALIDATION, new RestoreValidator.Validation("verified",
+                (int) run.objects.get(), run.bytes.get(), List.of(), counts));
+        if (run.badCopies.isEmpty()) {
+            exchange.getIn().removeHeader(RestoreHeaders.BAD_COPY);
+        } else {
+            exchange.getIn().setHeader(RestoreHeaders.BAD_COPY, String.join("; ", run.badCopies));
+        }
+        WorkFolders.deleteTree(run.work);
+        LOG.info("Restored {} document(s), {} bytes, into {} ({} deleted, {} bad copies)", run.objects.get(),
+                run.bytes.get(), t.describe(), deleted, run.badCopies.size());
+    }
+}
