@@ -39,8 +39,8 @@ public class DownloadApi {
         Message in = exchange.getIn();
         long id = RestoreApi.pathId(in.getHeader("id", String.class), "backup id");
         String artifact = in.getHeader("artifact", "backup", String.class);
-        if (!artifact.equals("backup") && !artifact.equals("manifest")) {
-            throw ApiException.badRequest("artifact must be 'backup' or 'manifest'");
+        if (!artifact.equals("backup") && !artifact.equals("manifest") && !artifact.equals("config")) {
+            throw ApiException.badRequest("artifact must be 'backup', 'manifest' or 'config' (a full backup's configuration files)");
         }
         BackupRecord backup;
         try {
@@ -53,7 +53,9 @@ public class DownloadApi {
                     + "': only successful backups can be downloaded");
         }
         boolean manifest = artifact.equals("manifest");
-        String key = manifest ? backup.manifestPath() : backup.filePath();
+        String key = manifest ? backup.manifestPath() : artifact.equals("config")
+                ? br.com.gorgen.backup.storage.BackupKeyLayout.folderOf(backup.filePath()) + "config.tar.gz.gpg"
+                : backup.filePath();
         BackupBuckets.Bucket bucket = locate(key);
         long size = bucket.client().headObject(HeadObjectRequest.builder().bucket(bucket.name()).key(key).build())
                 .contentLength();
@@ -80,7 +82,7 @@ public class DownloadApi {
         in.setHeader("X-Content-Length", last - first + 1);
         in.setHeader("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
         in.setHeader("Accept-Ranges", "bytes");
-        if (!manifest) {
+        if (artifact.equals("backup")) {
             in.setHeader("X-Checksum-SHA256", backup.checksumSha256());
         }
         if (partial) {

@@ -40,6 +40,7 @@ import br.com.gorgen.backup.binlog.IncrementalBackup;
 import br.com.gorgen.backup.crypto.EncryptionKeyProvisioner;
 import br.com.gorgen.backup.crypto.PgpEncryptor;
 import br.com.gorgen.backup.crypto.PgpRecipients;
+import br.com.gorgen.backup.configfiles.ConfigFilesArchiver;
 import br.com.gorgen.backup.documents.DocumentsBackup;
 import br.com.gorgen.backup.documents.DocumentsCatalog;
 import br.com.gorgen.backup.documents.DocumentsRestore;
@@ -140,6 +141,8 @@ public class BackupConfiguration implements CamelConfiguration {
                 settings.catalogInSource() ? OWN_TABLES : List.of()));
         BackupArchiver archiver = new BackupArchiver(new PgpEncryptor(recipients), settings.gzipLevel());
         registry.bind("backupArchiver", archiver);
+        registry.bind("configFilesArchiver", new ConfigFilesArchiver(settings.configPaths().stream().map(Path::of).toList(),
+                archiver));
         ManifestWriter manifestWriter = new ManifestWriter(recipients, settings.tenantId(), primary.bucket(),
                 secondary.bucket(), DumpProcess.toolVersion(settings.dumpCommand()), settings.gzipLevel());
         registry.bind("manifestWriter", manifestWriter);

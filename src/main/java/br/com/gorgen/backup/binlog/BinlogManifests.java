@@ -42,7 +42,7 @@ public class BinlogManifests {
                         state.serverId(), state.format()),
                 null, List.of(), null, common.encryption(),
                 new BackupManifest.Tools(toolVersion, ManifestWriter.serviceVersionText(), common.gzipLevel()),
-                warnings, restoreHint, binlog);
+                warnings, restoreHint, binlog, null);
         ManifestWriter.stage(exchange, manifest);
     }
 

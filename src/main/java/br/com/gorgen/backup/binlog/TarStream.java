@@ -23,10 +23,21 @@ public final class TarStream {
     }
 
     public static InputStream of(List<Path> files) throws IOException {
-        List<Path> copy = List.copyOf(files);
+        java.util.Map<String, Path> named = new java.util.LinkedHashMap<>();
+        for (Path f : files) {
+            named.put(f.getFileName().toString(), f);
+        }
+        return of(named);
+    }
+
+    /** A tar of files under the given entry names (relative paths with '/'), in the map's order. */
+    public static InputStream of(java.util.Map<String, Path> named) throws IOException {
+        List<Path> copy = List.copyOf(named.values());
+        List<String> names = List.copyOf(named.keySet());
         List<InputStream> parts = new ArrayList<>();
-        for (Path f : copy) {
-            TarArchiveEntry entry = new TarArchiveEntry(f.getFileName().toString());
+        for (int i = 0; i < copy.size(); i++) {
+            Path f = copy.get(i);
+            TarArchiveEntry entry = new TarArchiveEntry(names.get(i));
             long size = Files.size(f);
             entry.setSize(size);
             entry.setMode(0600);

@@ -24,7 +24,18 @@ public record BackupManifest(
         Tools tools,
         List<String> warnings,
         String restoreHint,
-        Binlog binlog) {
+        Binlog binlog,
+        ConfigFiles config) {
+
+    /**
+     * The configuration files archived with a full backup: the encrypted tar's key and checksum, and each file's name,
+     * size and SHA-256 (never its content).
+     */
+    public record ConfigFiles(String key, long sizeBytes, String sha256, List<ConfigFile> files) {
+    }
+
+    public record ConfigFile(String name, long sizeBytes, String sha256) {
+    }
 
     public static final int FORMAT_VERSION = 1;
 

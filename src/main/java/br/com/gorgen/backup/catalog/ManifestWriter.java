@@ -132,7 +132,8 @@ public class ManifestWriter implements Processor {
                 encryption(),
                 new BackupManifest.Tools(dumpToolVersion, serviceVersion(), gzipLevel),
                 warnings,
-                "gpg --decrypt <artifact> | gunzip | mariadb <target database>  (see docs/RESTORE.md)", null);
+                "gpg --decrypt <artifact> | gunzip | mariadb <target database>  (see docs/RESTORE.md)", null,
+                exchange.getProperty(BackupManifest.ConfigFiles.class.getName(), BackupManifest.ConfigFiles.class));
     }
 
     private static String serviceVersion() {

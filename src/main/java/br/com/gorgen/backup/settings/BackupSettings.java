@@ -36,7 +36,8 @@ public record BackupSettings(
         Mail mail,
         String apiKeysFile,
         PointInTime pointInTime,
-        Documents documents) {
+        Documents documents,
+        List<String> configPaths) {
 
     /**
      * The application's documents bucket (empty bucket: no documents backup). Endpoint, region and keys default to the
@@ -115,7 +116,9 @@ public record BackupSettings(
                 new Documents(r.text("documents.s3.bucket", ""), r.text("documents.s3.endpoint", ""),
                         r.text("documents.s3.region", ""), r.text("documents.s3.access.key", ""),
                         r.text("documents.s3.secret.key", ""), r.text("documents.s3.prefix", ""),
-                        r.text("backup.documents.exclude", ""), r.integer("backup.documents.parallelism", 8)));
+                        r.text("backup.documents.exclude", ""), r.integer("backup.documents.parallelism", 8)),
+                Arrays.stream(r.text("backup.config.paths", "").split(",")).map(String::strip).filter(x -> !x.isEmpty())
+                        .toList());
     }
 
     /** The parsed database URL; throws with a clear message when it is missing or malformed. */
