@@ -48,7 +48,8 @@ class RestoreDocumentationTest {
         Path gnupg = Files.createDirectory(keys.resolve("gnupg"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Cli.bash("gpg --batch --import " + keys.resolve("secret.asc"), Map.of("GNUPGHOME", gnupg.toString()), 60);
-        bed.with("backup.pgp.public.key.file", keys.resolve("public.asc").toString()).applyAsSystemProperties();
+        bed.with("backup.pgp.public.key.file", keys.resolve("public.asc").toString())
+                .with("documents.s3.bucket", ServiceTestBed.DOCUMENTS).applyAsSystemProperties();
     }
 
     @AfterAll
@@ -147,6 +148,47 @@ class RestoreDocumentationTest {
         assertThat(bed.db.names(database, "SELECT CONCAT_WS('|', id, nome, IFNULL(observacoes, '-')) FROM pacientes "
                 + "ORDER BY id")).isEqualTo(atT);
         assertThat(bed.db.rowCounts(database).get("atendimentos")).isEqualTo(1500L);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(4)
+    void theDocumentedDocumentStepsRestoreEveryDocumentOfASnapshot() throws Exception {
+        Map<String, byte[]> docs = new java.util.LinkedHashMap<>();
+        docs.put("pacientes/12/laudo ção nº 1.pdf", "laudo um".getBytes());
+        docs.put("pacientes/12/exame (2).jpg", new byte[70_000]);
+        docs.put("raiz.txt", "raiz".getBytes());
+        docs.put("modelos/cópia idêntica.txt", "raiz".getBytes());
+        for (Map.Entry<String, byte[]> d : docs.entrySet()) {
+            bed.s3.client().putObject(software.amazon.awssdk.services.s3.model.PutObjectRequest.builder()
+                    .bucket(ServiceTestBed.DOCUMENTS).key(d.getKey()).build(),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(d.getValue()));
+        }
+        ServiceTestBed.Response r = bed.postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"documents-full\"}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        long id = r.json().get("id").asLong();
+        await().atMost(Duration.ofSeconds(60)).until(() -> bed.backup(id).get("status").asText().equals("success"));
+        JsonNode row = bed.backup(id);
+
+        // the operator downloads the snapshot folder and syncs the content folder into conteudo/
+        Path work = Files.createTempDirectory("gorgen-doc-documents-");
+        bed.s3.download(SECONDARY, row.get("filePath").asText(), work.resolve("snapshot.jsonl.gz.gpg"));
+        bed.s3.download(SECONDARY, row.get("manifestPath").asText(), work.resolve("manifest.json"));
+        String content = "gorgen-backup/tenant-1/documents/content/";
+        for (String k : bed.s3.keys(SECONDARY, content)) {
+            if (k.endsWith(".gz.gpg")) {
+                Path local = work.resolve("conteudo").resolve(k.substring(content.length()));
+                Files.createDirectories(local.getParent());
+                bed.s3.download(SECONDARY, k, local);
+            }
+        }
+        Cli.Result result = Cli.bash("set -e\ncd " + work + "\n" + documentedBlock("documents-steps"),
+                Map.of("GNUPGHOME", keys.resolve("gnupg").toString()), 120);
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).contains("snapshot.jsonl.gz.gpg: OK").contains("documentos restaurados: 4 de 4");
+        for (Map.Entry<String, byte[]> d : docs.entrySet()) {
+            assertThat(Files.readAllBytes(work.resolve("restaurados").resolve(d.getKey()))).as(d.getKey())
+                    .isEqualTo(d.getValue());
+        }
     }
 
     static String documentedBlock() throws Exception {
