@@ -1,0 +1,110 @@
+package br.com.gorgen.backup.documents;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import br.com.gorgen.backup.archive.BackupArchiver;
+import br.com.gorgen.backup.crypto.PgpEncryptor;
+import br.com.gorgen.backup.crypto.PgpRecipients;
+import br.com.gorgen.backup.storage.BackupKeyLayout;
+import br.com.gorgen.backup.support.BackupHeaders;
+import br.com.gorgen.backup.testbed.S3Server;
+import br.com.gorgen.backup.testbed.TestKeys;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The documented rule for documents that cannot be read, against a real S3Proxy: a document deleted between the
+ * listing and its copy is a warning (left out of the snapshot); access denied fails the read, and so the backup.
+ */
+class DocumentReadRuleTest {
+    static S3Server s3;
+    @TempDir
+    Path work;
+
+    @BeforeAll
+    static void start() {
+        s3 = new S3Server("docs");
+        s3.client().putObject(PutObjectRequest.builder().bucket("docs").key("pacientes/laudo.pdf").build(),
+                RequestBody.fromString("laudo"));
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+    }
+
+    private DocumentsBackup backup(S3Client client) {
+        BackupArchiver archiver = new BackupArchiver(new PgpEncryptor(PgpRecipients.load(TestKeys.shared().publicKey())), 6);
+        return new DocumentsBackup(client, "docs", "", ExclusionRules.parse(""), null, new BackupKeyLayout("p", 1),
+                archiver, null, 1);
+    }
+
+    private Exchange item(String key, DocumentsBackup.Run run) {
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(DocumentsBackup.PROP_RUN, run);
+        exchange.setProperty(BackupHeaders.PROP_WORK_DIR, work);
+        exchange.getIn().setBody(new ListedObject(key, 5, "etag", Instant.now()));
+        return exchange;
+    }
+
+    private static DocumentsBackup.Run run() {
+        return new DocumentsBackup.Run(Map.of(), ChangePlan.of(Map.of(), List.of(), true), 1, 0);
+    }
+
+    @Test
+    void aDocumentDeletedAfterTheListingIsAWarningAndLeftOut() throws Exception {
+        DocumentsBackup.Run run = run();
+        Exchange exchange = item("pacientes/apagado.pdf", run);
+        backup(s3.client()).read(exchange);
+        assertThat(exchange.getIn().getHeader(DocumentsBackup.STORE_CONTENT, Boolean.class)).isFalse();
+        assertThat(run.entries).isEmpty();
+        assertThat(run.warnings).singleElement().asString().contains("pacientes/apagado.pdf").contains("deleted");
+        try (var files = Files.list(work)) {
+            assertThat(files).as("no spool file left").isEmpty();
+        }
+    }
+
+    @Test
+    void aDocumentThatCannotBeReadFailsTheRead() {
+        S3Client denied = S3Client.builder().endpointOverride(URI.create(s3.endpoint())).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(S3Server.ACCESS_KEY, "wrong")))
+                .forcePathStyle(true).build();
+        DocumentsBackup.Run run = run();
+        assertThatThrownBy(() -> backup(denied).read(item("pacientes/laudo.pdf", run)))
+                .hasMessageContaining("403");
+        assertThat(run.warnings).isEmpty();
+    }
+
+    @Test
+    void aReadableDocumentIsHashedAndItsContentClaimedOnce() throws Exception {
+        DocumentsBackup.Run run = run();
+        DocumentsBackup b = backup(s3.client());
+        Exchange first = item("pacientes/laudo.pdf", run);
+        b.read(first);
+        Exchange second = item("pacientes/laudo.pdf", run);
+        b.read(second);
+        assertThat(first.getIn().getHeader(DocumentsBackup.STORE_CONTENT, Boolean.class)).isTrue();
+        assertThat(second.getIn().getHeader(DocumentsBackup.STORE_CONTENT, Boolean.class)).as("same content").isFalse();
+        assertThat(run.entries).hasSize(2).allSatisfy(e -> assertThat(e.sha256())
+                .isEqualTo(br.com.gorgen.backup.support.Sha256.of("laudo".getBytes())));
+    }
+}
