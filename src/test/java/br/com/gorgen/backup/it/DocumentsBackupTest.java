@@ -206,6 +206,28 @@ class DocumentsBackupTest {
                 "{\"targetPrefix\":\"../x\"}").status()).isEqualTo(400);
         assertThat(bed.postJson("/api/backup/restore/" + full.get("id").asLong(), ServiceTestBed.MASTER_KEY,
                 "{\"target\":\"production\"}").status()).isEqualTo(400);
+        assertThat(bed.postJson("/api/backup/restore/" + full.get("id").asLong(), ServiceTestBed.MASTER_KEY,
+                "{\"deleteNotInSnapshot\":true}").status()).isEqualTo(400);
+
+        // over production, confirmed: without deleteNotInSnapshot newer documents survive; with it the application's
+        // prefix is exactly the older snapshot again, excluded keys (cache, temporary uploads) untouched
+        long fullId = full.get("id").asLong();
+        restore(fullId, "{\"target\":\"production\",\"confirm\":\"" + fullId + "\"}");
+        Map<String, String> merged = new java.util.TreeMap<>(expected());
+        merged.putAll(want);
+        assertThat(withoutExcluded(listed(PREFIX))).isEqualTo(merged);
+        JsonNode exact = restore(fullId, "{\"target\":\"production\",\"confirm\":\"" + fullId
+                + "\",\"deleteNotInSnapshot\":true}");
+        assertThat(exact.get("target").asText()).isEqualTo("documents-production");
+        Map<String, String> after = listed(PREFIX);
+        assertThat(withoutExcluded(after)).isEqualTo(new java.util.TreeMap<>(want));
+        assertThat(after).containsKeys("cache/thumb 1.png", "uploads/em andamento.tmp");
+    }
+
+    static Map<String, String> withoutExcluded(Map<String, String> keys) {
+        Map<String, String> out = new java.util.TreeMap<>(keys);
+        out.keySet().removeIf(k -> k.startsWith("cache/") || k.endsWith(".tmp") || k.startsWith("restore"));
+        return out;
     }
 
     static JsonNode restore(long backupId, String body) {
