@@ -58,7 +58,7 @@ public class ManifestWriter implements Processor {
     }
 
     /** Writes a manifest into the work folder and sets the store headers to upload it under the manifest key. */
-    public static void stage(Exchange exchange, BackupManifest manifest) throws java.io.IOException {
+    public static void stage(Exchange exchange, Object manifest) throws java.io.IOException {
         Message in = exchange.getIn();
         byte[] json = Json.write(manifest).getBytes(StandardCharsets.UTF_8);
         Path file = exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class).resolve("manifest.json");

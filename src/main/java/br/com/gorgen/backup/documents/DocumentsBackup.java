@@ -263,13 +263,7 @@ public class DocumentsBackup {
         m.put("warnings", List.copyOf(run.warnings));
         m.put("restoreHint", "gpg --decrypt snapshot.jsonl.gz.gpg | gunzip lists every object; each is gpg --decrypt "
                 + "<object> | gunzip (see docs/RESTORE.md)");
-        byte[] json = Json.write(m).getBytes(StandardCharsets.UTF_8);
-        Path file = exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class).resolve("manifest.json");
-        Files.write(file, json);
-        in.setHeader(BackupHeaders.STORE_FILE, file.toString());
-        in.setHeader(BackupHeaders.STORE_KEY, in.getHeader(BackupHeaders.MANIFEST_KEY, String.class));
-        in.setHeader(BackupHeaders.STORE_SHA256, br.com.gorgen.backup.support.Sha256.of(json));
-        in.setHeader(BackupHeaders.STORE_CONTENT_TYPE, "application/json");
+        ManifestWriter.stage(exchange, m);
         if (!run.warnings.isEmpty()) {
             String notes = run.warnings.size() + " document(s) could not be copied: " + String.join("; ", run.warnings);
             in.setHeader(BackupHeaders.NOTES, notes);

@@ -1,9 +1,7 @@
 package br.com.gorgen.backup.pitr;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -25,6 +23,7 @@ import br.com.gorgen.backup.restore.PrivateKeySource;
 import br.com.gorgen.backup.restore.RestoreFailedException;
 import br.com.gorgen.backup.restore.RestoreHeaders;
 import br.com.gorgen.backup.settings.DatabaseUrl;
+import br.com.gorgen.backup.support.ErrorMessages;
 import br.com.gorgen.backup.support.Sha256;
 import br.com.gorgen.backup.support.WorkFolders;
 import org.apache.camel.Exchange;
@@ -213,14 +212,14 @@ public class BinlogReplayer implements Processor {
                     throw new RestoreFailedException("the binary-log replay into " + target + " did not finish");
                 }
             }
-            String replayText = text(replayErr);
+            String replayText = ErrorMessages.fileText(replayErr);
             if (pipeline.get(0).exitValue() != 0) {
                 throw new RestoreFailedException(binlogCommand + " exited with code " + pipeline.get(0).exitValue()
                         + " replaying into " + target + ": " + replayText);
             }
             if (pipeline.get(1).exitValue() != 0) {
                 throw new RestoreFailedException(clientCommand + " exited with code " + pipeline.get(1).exitValue()
-                        + " applying the binary logs to " + target + ": " + text(clientErr));
+                        + " applying the binary logs to " + target + ": " + ErrorMessages.fileText(clientErr));
             }
             if (replayText.contains("Did not reach stop")) {
                 throw new RestoreFailedException("the shipped binary logs end before the requested point (" + replayText
@@ -230,12 +229,4 @@ public class BinlogReplayer implements Processor {
         return stop;
     }
 
-    private static String text(Path file) {
-        try {
-            String t = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).strip() : "";
-            return t.length() > 1500 ? t.substring(0, 1500) + "…" : t;
-        } catch (IOException e) {
-            return "";
-        }
-    }
 }

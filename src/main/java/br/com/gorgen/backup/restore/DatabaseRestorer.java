@@ -15,6 +15,7 @@ import java.util.zip.GZIPInputStream;
 import br.com.gorgen.backup.crypto.PgpDecryptor;
 import br.com.gorgen.backup.dump.MysqlOptionFile;
 import br.com.gorgen.backup.settings.DatabaseUrl;
+import br.com.gorgen.backup.support.ErrorMessages;
 import br.com.gorgen.backup.support.WorkFolders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -109,7 +110,7 @@ public class DatabaseRestorer implements Processor {
         } catch (IOException e) {
             client.destroyForcibly();
             client.waitFor(30, TimeUnit.SECONDS);
-            String clientError = firstLines(stderr);
+            String clientError = ErrorMessages.fileText(stderr);
             throw new RestoreFailedException("restore into " + target + " stopped: " + e.getMessage()
                     + (clientError.isEmpty() ? "" : " (client: " + clientError + ")"), e);
         }
@@ -119,7 +120,7 @@ public class DatabaseRestorer implements Processor {
         }
         if (client.exitValue() != 0) {
             throw new RestoreFailedException(clientCommand + " exited with code " + client.exitValue() + " while loading "
-                    + target + ": " + firstLines(stderr));
+                    + target + ": " + ErrorMessages.fileText(stderr));
         }
         return definers;
     }
@@ -136,13 +137,5 @@ public class DatabaseRestorer implements Processor {
         }
     }
 
-    private static String firstLines(Path file) {
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-            return text.length() > 1500 ? text.substring(0, 1500) + "…" : text;
-        } catch (IOException e) {
-            return "";
-        }
-    }
 
 }

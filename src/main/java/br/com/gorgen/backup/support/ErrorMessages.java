@@ -30,4 +30,15 @@ public final class ErrorMessages {
         String s = sb.toString().replaceAll("\\s+", " ").trim();
         return s.length() > 2000 ? s.substring(0, 2000) + "…" : s;
     }
+
+    /** The start of a tool's error output kept in a file (empty when there is none), for an error message. */
+    public static String fileText(java.nio.file.Path file) {
+        try {
+            String text = java.nio.file.Files.exists(file)
+                    ? java.nio.file.Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).strip() : "";
+            return text.length() > 1500 ? text.substring(0, 1500) + "…" : text;
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
 }
