@@ -21,11 +21,20 @@ public class BinlogServer {
 
     /** The server's binary-log state at one moment. {@code files} excludes nothing: the current file is in it. */
     public record State(boolean logBin, String format, long serverId, String serverUuid, String version, String currentFile,
-            long currentPosition, List<LogFile> files) {
+            long currentPosition, List<LogFile> files, String gtidPosition) {
 
         /** Files other than the one being written, oldest first: only those are complete and can be shipped. */
         public List<LogFile> closedFiles() {
             return files.stream().filter(f -> !f.name().equals(currentFile)).toList();
+        }
+
+        /**
+         * What identifies "something was written": the GTID position where the server has one (MariaDB appends a
+         * checkpoint event to a new file shortly after a rotation, which moves the file position without any write),
+         * else the file and position.
+         */
+        public String writeMark() {
+            return gtidPosition != null ? "gtid:" + gtidPosition : "pos:" + currentFile + ":" + currentPosition;
         }
 
         /** The identity used in the catalog and in object keys. */
@@ -65,7 +74,7 @@ public class BinlogServer {
                 }
             }
             if (!logBin) {
-                return new State(false, format, serverId, uuid, version, null, 0, List.of());
+                return new State(false, format, serverId, uuid, version, null, 0, List.of(), null);
             }
             String current = null;
             long position = 0;
@@ -81,7 +90,15 @@ public class BinlogServer {
                     files.add(new LogFile(rs.getString(1), rs.getLong(2)));
                 }
             }
-            return new State(true, format, serverId, uuid, version, current, position, files);
+            String gtid = null;
+            try (ResultSet rs = st.executeQuery("SELECT @@GLOBAL.gtid_binlog_pos")) {
+                if (rs.next()) {
+                    gtid = rs.getString(1);
+                }
+            } catch (SQLException e) {
+                gtid = null; // MySQL: no such variable; the position decides
+            }
+            return new State(true, format, serverId, uuid, version, current, position, files, gtid);
         }
     }
 

@@ -8,7 +8,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import br.com.gorgen.backup.archive.ArchiveResult;
@@ -54,8 +53,7 @@ public class BinlogShipper {
     private final BackupBuckets buckets;
     private final Clock clock;
     private final AtomicBoolean loggingOffReported = new AtomicBoolean();
-    private final AtomicLong positionAfterRotate = new AtomicLong(-1);
-    private final AtomicReference<String> fileAfterRotate = new AtomicReference<>();
+    private final AtomicReference<String> markAfterRotate = new AtomicReference<>();
     private volatile BinlogServer.State lastState;
     private volatile java.time.Instant lastPlannedAt;
     private final AtomicReference<String> lastPlanFailure = new AtomicReference<>();
@@ -103,11 +101,11 @@ public class BinlogShipper {
             return;
         }
         loggingOffReported.set(false);
-        if (!state.currentFile().equals(fileAfterRotate.get()) || state.currentPosition() != positionAfterRotate.get()) {
+        // rotate only when something was written since the last rotation (no stream of empty files when idle)
+        if (!state.writeMark().equals(markAfterRotate.get())) {
             server.rotate();
             state = server.read();
-            fileAfterRotate.set(state.currentFile());
-            positionAfterRotate.set(state.currentPosition());
+            markAfterRotate.set(state.writeMark());
         }
         lastState = state;
         lastPlanFailure.set(null);

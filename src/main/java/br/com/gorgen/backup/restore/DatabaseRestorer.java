@@ -126,12 +126,22 @@ public class DatabaseRestorer implements Processor {
     }
 
     private void createDatabase(String target) throws SQLException {
-        server.execute("CREATE DATABASE " + DatabaseUrl.quote(target) + " CHARACTER SET utf8mb4");
+        execute("CREATE DATABASE " + DatabaseUrl.quote(target) + " CHARACTER SET utf8mb4");
+    }
+
+    /** A statement about the isolated database, kept out of the binary log like its load when skipBinlog is on. */
+    private void execute(String sql) throws SQLException {
+        try (java.sql.Connection c = server.connect(null); java.sql.Statement st = c.createStatement()) {
+            if (skipBinlog) {
+                st.execute("SET SESSION sql_log_bin = 0");
+            }
+            st.execute(sql);
+        }
     }
 
     private void dropQuietly(String target) {
         try {
-            server.execute("DROP DATABASE IF EXISTS " + DatabaseUrl.quote(target));
+            execute("DROP DATABASE IF EXISTS " + DatabaseUrl.quote(target));
         } catch (SQLException e) {
             LOG.warn("Cannot drop the half-loaded database {}: {}", target, e.getMessage());
         }
