@@ -14,7 +14,7 @@ import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPLiteralData;
 import org.bouncycastle.openpgp.PGPLiteralDataGenerator;
 import org.bouncycastle.openpgp.PGPPublicKey;
-import org.bouncycastle.openpgp.operator.bc.BcPGPDataEncryptorBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JcePGPDataEncryptorBuilder;
 import org.bouncycastle.openpgp.operator.bc.BcPublicKeyKeyEncryptionMethodGenerator;
 
 /**
@@ -78,8 +78,10 @@ public final class PgpEncryptor {
             throw new IllegalArgumentException("literal file name longer than " + MAX_FILE_NAME_BYTES
                     + " bytes: " + literalFileName);
         }
+        // the JCA's AES (hardware-accelerated where the CPU has AES instructions) runs several times faster than
+        // BouncyCastle's pure-Java engine; the packets written are the same
         PGPEncryptedDataGenerator encryptedGenerator = new PGPEncryptedDataGenerator(
-                new BcPGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
+                new JcePGPDataEncryptorBuilder(SymmetricKeyAlgorithmTags.AES_256)
                         .setWithIntegrityPacket(true)
                         .setSecureRandom(random));
         for (PGPPublicKey key : recipients.encryptionKeys()) {
