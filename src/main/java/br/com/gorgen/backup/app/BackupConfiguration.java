@@ -178,7 +178,8 @@ public class BackupConfiguration implements CamelConfiguration {
         }
         registry.bind("documentsBackup", new DocumentsBackup(documentsClient, docs.bucket(), docs.prefix(),
                 ExclusionRules.parse(docs.exclude()), new DocumentsCatalog(dataSource, migrator, settings.tenantId()), layout,
-                archiver, manifestWriter, settings.tenantId()));
+                // documents are mostly compressed already (PDF, JPEG, DOCX, DICOM): a fast gzip level
+                new BackupArchiver(new PgpEncryptor(recipients), docs.gzipLevel()), manifestWriter, settings.tenantId()));
         registry.bind("documentsPool", context.getExecutorServiceManager().newFixedThreadPool(this, "documents",
                 Math.max(1, docs.parallelism())));
 

@@ -44,7 +44,7 @@ public record BackupSettings(
      * primary backup bucket's.
      */
     public record Documents(String bucket, String endpoint, String region, String accessKey, String secretKey,
-            String prefix, String exclude, int parallelism) {
+            String prefix, String exclude, int parallelism, int gzipLevel) {
         public boolean enabled() {
             return bucket != null && !bucket.isBlank();
         }
@@ -116,7 +116,8 @@ public record BackupSettings(
                 new Documents(r.text("documents.s3.bucket", ""), r.text("documents.s3.endpoint", ""),
                         r.text("documents.s3.region", ""), r.text("documents.s3.access.key", ""),
                         r.text("documents.s3.secret.key", ""), r.text("documents.s3.prefix", ""),
-                        r.text("backup.documents.exclude", ""), r.integer("backup.documents.parallelism", 8)),
+                        r.text("backup.documents.exclude", ""), r.integer("backup.documents.parallelism", 8),
+                        r.integer("backup.documents.gzip.level", 1)),
                 Arrays.stream(r.text("backup.config.paths", "").split(",")).map(String::strip).filter(x -> !x.isEmpty())
                         .toList());
     }
