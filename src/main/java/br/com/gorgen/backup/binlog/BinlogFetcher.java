@@ -32,10 +32,6 @@ public class BinlogFetcher {
         this.command = command;
     }
 
-    public String command() {
-        return command;
-    }
-
     /** Fetches {@code files} into {@code dir} (one client session); returns their local paths in order. */
     public List<Path> fetch(List<String> files, Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);

@@ -41,7 +41,6 @@ public class BinlogShipper {
     static final String PROP_QUEUE = "BinlogQueue";
     static final String PROP_STATE = "BinlogServerState";
     static final String PROP_SUMMARY = "BinlogSummary";
-    static final String PROP_FILE = "BinlogLocalFile";
     static final String FILE = "BinlogFile";
 
     private final BinlogServer server;
@@ -68,11 +67,6 @@ public class BinlogShipper {
         this.layout = layout;
         this.manifests = manifests;
         this.clock = clock;
-    }
-
-    /** The last state seen (for the status endpoint), or null before the first run. */
-    public BinlogServer.State lastState() {
-        return lastState;
     }
 
     /**
@@ -187,7 +181,6 @@ public class BinlogShipper {
         coordinator.locate(exchange, layout.binlogArtifact(sourceId, file, summary.firstEventAt()),
                 layout.binlogManifest(sourceId, file, summary.firstEventAt()));
         exchange.setProperty(PROP_SUMMARY, summary);
-        exchange.setProperty(PROP_FILE, local);
         exchange.setProperty(BinlogCoordinates.PROPERTY, new BinlogCoordinates(file, summary.endPosition(), summary.gtidLast()));
         exchange.setProperty(BackupHeaders.PROP_COVERAGE, new BackupRecord.Coverage(sourceId, null, summary.firstEventAt(),
                 summary.lastEventAt(), file, summary.startPosition(), null, null));

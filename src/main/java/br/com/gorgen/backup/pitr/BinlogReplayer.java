@@ -69,11 +69,6 @@ public class BinlogReplayer implements Processor {
         this.skipBinlog = skipBinlog;
     }
 
-    /** A replayer for another server (production) with its own binary-log policy. */
-    public BinlogReplayer on(DatabaseUrl otherServer, boolean otherSkipBinlog) {
-        return new BinlogReplayer(locator, keys, otherServer, binlogCommand, clientCommand, workRoot, otherSkipBinlog);
-    }
-
     @Override
     public void process(Exchange exchange) throws Exception {
         replayInto(exchange, exchange.getIn().getHeader(RestoreHeaders.TARGET_DATABASE, String.class));
