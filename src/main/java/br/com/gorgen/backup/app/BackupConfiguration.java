@@ -56,6 +56,7 @@ import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.storage.EmbeddedS3Server;
 import br.com.gorgen.backup.storage.ObjectUploadPreparer;
 import br.com.gorgen.backup.storage.S3ClientFactory;
+import br.com.gorgen.backup.storage.StoredEtagCheck;
 import br.com.gorgen.backup.storage.StoredObjectVerifier;
 import br.com.gorgen.backup.storage.TransientStorageFaults;
 import br.com.gorgen.backup.support.ClosingService;
@@ -133,13 +134,15 @@ public class BackupConfiguration implements CamelConfiguration {
         BackupKeyLayout layout = new BackupKeyLayout(settings.keyPrefix(), settings.tenantId());
         registry.bind("objectUploadPreparer", new ObjectUploadPreparer());
         registry.bind("storedObjectVerifier", new StoredObjectVerifier());
+        BackupMetrics metrics = new BackupMetrics(() -> meterRegistry(context));
+        registry.bind("storedEtagCheck", new StoredEtagCheck(metrics::storeVerified));
         registry.bind("transientStorageFaults", new TransientStorageFaults());
 
         // dump, compress, encrypt
         PgpRecipients recipients = EncryptionKeyProvisioner.provision(settings.pgpPublicKeyFile(), settings.dataDir());
         registry.bind("databaseDumper", new DatabaseDumper(source, settings.dumpCommand(), settings.dumpExtraArgs(),
                 settings.catalogInSource() ? OWN_TABLES : List.of()));
-        BackupArchiver archiver = new BackupArchiver(new PgpEncryptor(recipients), settings.gzipLevel());
+        BackupArchiver archiver = new BackupArchiver(new PgpEncryptor(recipients), settings.gzipLevel(), settings.partSize());
         registry.bind("backupArchiver", archiver);
         registry.bind("configFilesArchiver", new ConfigFilesArchiver(settings.configPaths().stream().map(Path::of).toList(),
                 archiver));
@@ -149,7 +152,7 @@ public class BackupConfiguration implements CamelConfiguration {
 
         // life cycle
         BackupCoordinator coordinator = new BackupCoordinator(history, layout, buckets, settings.spoolDir(), clock,
-                new BackupMetrics(() -> meterRegistry(context)));
+                metrics);
         registry.bind("backupCoordinator", coordinator);
 
         // binary logs: continuous shipping, incrementals
@@ -179,7 +182,8 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("documentsBackup", new DocumentsBackup(documentsClient, docs.bucket(), docs.prefix(),
                 ExclusionRules.parse(docs.exclude()), new DocumentsCatalog(dataSource, migrator, settings.tenantId()), layout,
                 // documents are mostly compressed already (PDF, JPEG, DOCX, DICOM): a fast gzip level
-                new BackupArchiver(new PgpEncryptor(recipients), docs.gzipLevel()), manifestWriter, settings.tenantId()));
+                new BackupArchiver(new PgpEncryptor(recipients), docs.gzipLevel(), settings.partSize()), manifestWriter,
+                settings.tenantId(), docs.verify()));
         registry.bind("documentsPool", context.getExecutorServiceManager().newFixedThreadPool(this, "documents",
                 Math.max(1, docs.parallelism())));
 

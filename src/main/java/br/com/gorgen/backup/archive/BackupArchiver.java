@@ -12,9 +12,11 @@ import java.security.MessageDigest;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 import br.com.gorgen.backup.crypto.PgpEncryptor;
+import br.com.gorgen.backup.storage.S3Etag;
 import br.com.gorgen.backup.support.BackupHeaders;
 import br.com.gorgen.backup.support.Sha256;
 import org.apache.camel.Exchange;
@@ -34,10 +36,16 @@ import org.apache.camel.Processor;
 public class BackupArchiver implements Processor {
     private final PgpEncryptor encryptor;
     private final int gzipLevel;
+    private final long partSize;
 
-    public BackupArchiver(PgpEncryptor encryptor, int gzipLevel) {
+    /**
+     * @param partSize the store routes' multipart part size, to compute the ETag the server will report for the
+     *     artifact (see {@link S3Etag})
+     */
+    public BackupArchiver(PgpEncryptor encryptor, int gzipLevel, long partSize) {
         this.encryptor = encryptor;
         this.gzipLevel = gzipLevel;
+        this.partSize = partSize;
     }
 
     @Override
@@ -56,6 +64,7 @@ public class BackupArchiver implements Processor {
         in.setHeader(BackupHeaders.STORE_FILE, result.file().toString());
         in.setHeader(BackupHeaders.STORE_KEY, objectKey);
         in.setHeader(BackupHeaders.STORE_SHA256, result.storedSha256());
+        in.setHeader(BackupHeaders.STORE_ETAG, result.expectedEtag());
         in.setHeader(BackupHeaders.STORE_CONTENT_TYPE, "application/pgp-encrypted");
     }
 
@@ -68,16 +77,13 @@ public class BackupArchiver implements Processor {
      * side stops both and removes the partial file.
      */
     public ArchiveResult archive(InputStream source, Path target, String literalName) throws IOException {
+        Sink sink = new Sink(target, literalName);
         MessageDigest plainDigest = Sha256.newDigest();
-        MessageDigest storedDigest = Sha256.newDigest();
-        OutputStream file = new BufferedOutputStream(Files.newOutputStream(target, StandardOpenOption.CREATE_NEW), 1 << 16);
-        DigestingCounter stored = new DigestingCounter(file, storedDigest);
         long plainBytes = 0;
         Handoff handoff = new Handoff();
         Thread writer = null;
         try {
-            OutputStream gzip = new LeveledGzip(encryptor.encryptingStream(stored, literalName), gzipLevel);
-            writer = new Thread(() -> handoff.drainInto(gzip), "backup-archiver-" + target.getFileName());
+            writer = new Thread(() -> handoff.drainInto(sink.plain), "backup-archiver-" + target.getFileName());
             writer.setDaemon(true);
             writer.start();
             byte[] buf = handoff.freeBuffer();
@@ -99,6 +105,72 @@ public class BackupArchiver implements Processor {
                     Thread.currentThread().interrupt();
                 }
             }
+            throw sink.abandon(e);
+        }
+        return sink.result(plainBytes, plainDigest);
+    }
+
+    /**
+     * Same format as {@link #archive}, all in the calling thread with one small buffer: for callers that already run
+     * many archives side by side (the documents backup's parallel split), where a second thread per object only adds
+     * thread starts and buffers. Content that does not compress (judged on its first 64 KiB, see
+     * {@link Compressibility}) is stored in gzip's uncompressed blocks instead of being deflated for nothing.
+     */
+    public ArchiveResult archiveInline(InputStream source, Path target, String literalName) throws IOException {
+        Sink sink = new Sink(target, literalName);
+        MessageDigest plainDigest = Sha256.newDigest();
+        long plainBytes = 0;
+        try {
+            byte[] buf = new byte[1 << 16];
+            int first = source.readNBytes(buf, 0, buf.length);
+            if (gzipLevel > 0 && Compressibility.looksIncompressible(buf, 0, first)) {
+                sink.plain.level(Deflater.NO_COMPRESSION);
+            }
+            plainDigest.update(buf, 0, first);
+            plainBytes += first;
+            sink.plain.write(buf, 0, first);
+            for (int n; (n = source.read(buf)) > 0;) {
+                plainDigest.update(buf, 0, n);
+                plainBytes += n;
+                sink.plain.write(buf, 0, n);
+            }
+            sink.plain.close();
+        } catch (IOException | RuntimeException e) {
+            throw sink.abandon(e);
+        }
+        return sink.result(plainBytes, plainDigest);
+    }
+
+    /**
+     * The writing end: plaintext in -> gzip -> OpenPGP -> (SHA-256, expected S3 ETag, count) -> the target file.
+     * Closing {@link #plain} finishes every format and closes the file.
+     */
+    private final class Sink {
+        private final Path target;
+        private final OutputStream file;
+        private final DigestingCounter stored;
+        private final LeveledGzip plain;
+
+        Sink(Path target, String literalName) throws IOException {
+            this.target = target;
+            this.file = new BufferedOutputStream(Files.newOutputStream(target, StandardOpenOption.CREATE_NEW), 1 << 16);
+            this.stored = new DigestingCounter(file, Sha256.newDigest(), new S3Etag(partSize));
+            OutputStream encrypting;
+            try {
+                encrypting = encryptor.encryptingStream(stored, literalName);
+            } catch (IOException | RuntimeException e) {
+                throw abandon(e);
+            }
+            this.plain = new LeveledGzip(encrypting, gzipLevel);
+        }
+
+        ArchiveResult result(long plainBytes, MessageDigest plainDigest) {
+            return new ArchiveResult(target, plainBytes, Sha256.hex(plainDigest), stored.count, Sha256.hex(stored.digest),
+                    stored.etag.expected());
+        }
+
+        /** Closes and deletes the partial file; returns what to throw (a RuntimeException is thrown as it is). */
+        IOException abandon(Exception e) throws IOException {
             try {
                 file.close();
             } catch (IOException suppressed) {
@@ -107,14 +179,13 @@ public class BackupArchiver implements Processor {
             Files.deleteIfExists(target);
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
-                throw new IOException("archiving interrupted", e);
+                return new IOException("archiving interrupted", e);
             }
             if (e instanceof IOException io) {
-                throw io;
+                return io;
             }
             throw (RuntimeException) e;
         }
-        return new ArchiveResult(target, plainBytes, Sha256.hex(plainDigest), stored.count, Sha256.hex(storedDigest));
     }
 
     /** The buffers passed from the reading thread to the writer thread, and how either side stops the other. */
@@ -196,29 +267,35 @@ public class BackupArchiver implements Processor {
             super(out, 1 << 16);
             def.setLevel(level);
         }
+
+        /** Changes the level; before the first write it applies to the whole stream. */
+        void level(int level) {
+            def.setLevel(level);
+        }
     }
 
     /** Hashes and counts the bytes on their way to the file. */
     private static final class DigestingCounter extends FilterOutputStream {
         private final MessageDigest digest;
+        private final S3Etag etag;
         private long count;
 
-        DigestingCounter(OutputStream out, MessageDigest digest) {
+        DigestingCounter(OutputStream out, MessageDigest digest, S3Etag etag) {
             super(out);
             this.digest = digest;
+            this.etag = etag;
         }
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
-            digest.update((byte) b);
-            count++;
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
             digest.update(b, off, len);
+            etag.update(b, off, len);
             count += len;
         }
     }

@@ -54,6 +54,12 @@ public class BackupMetrics {
                 .set(lastEvent.getEpochSecond());
     }
 
+    /** One stored object verified after upload, by {@code etag} (the server's answer) or {@code readback}. */
+    public void storeVerified(String method) {
+        Counter.builder("gorgen_backup_store_verifications").description("Objects verified after upload, by method")
+                .tag("method", method).register(registry()).increment();
+    }
+
     public void failed(String type, Instant startedAt, Instant completedAt) {
         record(type, "failed", startedAt, completedAt);
     }

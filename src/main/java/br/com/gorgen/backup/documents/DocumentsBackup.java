@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import br.com.gorgen.backup.archive.ArchiveResult;
@@ -54,6 +55,7 @@ public class DocumentsBackup {
     static final String PROP_ITEM = "DocumentsItem";
     /** Header: true when the item's content must be stored (it is not in the buckets yet). */
     public static final String STORE_CONTENT = "DocumentsStoreContent";
+    static final int INDEX_BATCH = 200;
 
     /** The state of one run, shared by the parallel item exchanges. */
     static final class Run {
@@ -61,6 +63,9 @@ public class DocumentsBackup {
         final ConcurrentHashMap<String, Boolean> claimed = new ConcurrentHashMap<>();
         final ConcurrentLinkedQueue<DocumentEntry> entries = new ConcurrentLinkedQueue<>();
         final ConcurrentLinkedQueue<String> warnings = new ConcurrentLinkedQueue<>();
+        /** Stored contents not yet in the catalog's index: written in batches. */
+        final ConcurrentLinkedQueue<DocumentsCatalog.Content> unindexed = new ConcurrentLinkedQueue<>();
+        final AtomicInteger unindexedCount = new AtomicInteger();
         final ChangePlan plan;
         final AtomicLong bytesRead = new AtomicLong();
         final AtomicLong newContents = new AtomicLong();
@@ -90,9 +95,11 @@ public class DocumentsBackup {
     private final BackupArchiver archiver;
     private final ManifestWriter manifests;
     private final int tenantId;
+    private final String verify;
 
+    /** @param verify how stored contents are checked: {@code etag} or {@code readback} ({@link BackupHeaders#STORE_VERIFY}) */
     public DocumentsBackup(S3Client source, String bucket, String prefix, ExclusionRules exclusions, DocumentsCatalog catalog,
-            BackupKeyLayout layout, BackupArchiver archiver, ManifestWriter manifests, int tenantId) {
+            BackupKeyLayout layout, BackupArchiver archiver, ManifestWriter manifests, int tenantId, String verify) {
         this.source = source;
         this.bucket = bucket;
         this.prefix = prefix == null ? "" : prefix;
@@ -102,6 +109,7 @@ public class DocumentsBackup {
         this.archiver = archiver;
         this.manifests = manifests;
         this.tenantId = tenantId;
+        this.verify = verify;
     }
 
     public boolean enabled() {
@@ -152,7 +160,7 @@ public class DocumentsBackup {
         Path spool = work.resolve("doc-" + UUID.randomUUID() + ".gz.gpg");
         ArchiveResult a;
         try (InputStream in = source.getObject(GetObjectRequest.builder().bucket(bucket).key(prefix + o.key()).build())) {
-            a = archiver.archive(in, spool, "document");
+            a = archiver.archiveInline(in, spool, "document");
         } catch (NoSuchKeyException e) {
             Files.deleteIfExists(spool);
             run.warnings.add("deleted while the backup ran, left out of the snapshot: " + o.key());
@@ -174,21 +182,41 @@ public class DocumentsBackup {
         in.setHeader(BackupHeaders.STORE_FILE, spool.toString());
         in.setHeader(BackupHeaders.STORE_KEY, layout.documentContent(a.plainSha256()));
         in.setHeader(BackupHeaders.STORE_SHA256, a.storedSha256());
+        in.setHeader(BackupHeaders.STORE_ETAG, a.expectedEtag());
+        in.setHeader(BackupHeaders.STORE_VERIFY, verify);
         in.setHeader(BackupHeaders.STORE_CONTENT_TYPE, "application/pgp-encrypted");
     }
 
-    /** After a content was stored and verified in both buckets: it joins the content index. */
+    /**
+     * After a content was stored and verified in both buckets: it joins the content index (written in batches of
+     * {@value #INDEX_BATCH}; a content stored by a run that fails before its batch is written is stored again, under
+     * the same key, by the next run).
+     */
     public void stored(Exchange exchange) throws Exception {
         Run run = exchange.getProperty(PROP_RUN, Run.class);
         Item item = exchange.getProperty(PROP_ITEM, Item.class);
         ArchiveResult a = item.archive();
         DocumentsCatalog.Content content = new DocumentsCatalog.Content(a.plainSha256(), a.plainBytes(), a.storedSha256(),
                 a.storedBytes(), layout.documentContent(a.plainSha256()));
-        catalog.addContent(content, exchange.getIn().getHeader(BackupHeaders.BACKUP_ID, Long.class));
         run.contents.put(a.plainSha256(), content);
         run.newContents.incrementAndGet();
         run.newContentBytes.addAndGet(a.storedBytes());
         Files.deleteIfExists(a.file());
+        run.unindexed.add(content);
+        if (run.unindexedCount.incrementAndGet() >= INDEX_BATCH) {
+            indexStoredContents(run, exchange.getIn().getHeader(BackupHeaders.BACKUP_ID, Long.class));
+        }
+    }
+
+    private void indexStoredContents(Run run, long backupId) throws SQLException {
+        synchronized (run.unindexed) {
+            List<DocumentsCatalog.Content> batch = new ArrayList<>();
+            for (DocumentsCatalog.Content c; (c = run.unindexed.poll()) != null;) {
+                batch.add(c);
+            }
+            run.unindexedCount.addAndGet(-batch.size());
+            catalog.addContents(batch, backupId);
+        }
     }
 
     /**
@@ -197,6 +225,7 @@ public class DocumentsBackup {
      */
     public void snapshot(Exchange exchange) throws Exception {
         Run run = exchange.getProperty(PROP_RUN, Run.class);
+        indexStoredContents(run, exchange.getIn().getHeader(BackupHeaders.BACKUP_ID, Long.class));
         List<DocumentEntry> entries = new ArrayList<>(run.entries);
         entries.sort(Comparator.comparing(DocumentEntry::key));
         Path work = exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class);

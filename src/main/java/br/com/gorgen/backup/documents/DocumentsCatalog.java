@@ -69,20 +69,35 @@ public class DocumentsCatalog {
         return out;
     }
 
-    public void addContent(Content content, long backupId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("INSERT INTO documents_content (tenant_id, sha256, size_bytes, "
-                        + "stored_sha256, stored_size_bytes, object_key, first_backup_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                        + "ON DUPLICATE KEY UPDATE stored_sha256 = VALUES(stored_sha256), "
-                        + "stored_size_bytes = VALUES(stored_size_bytes)")) {
-            ps.setInt(1, tenantId);
-            ps.setString(2, content.sha256());
-            ps.setLong(3, content.size());
-            ps.setString(4, content.storedSha256());
-            ps.setLong(5, content.storedSize());
-            ps.setString(6, content.objectKey());
-            ps.setLong(7, backupId);
-            ps.executeUpdate();
+    /** Adds stored contents to the index, in one transaction (a backup adds them in batches, not one by one). */
+    public void addContents(List<Content> contents, long backupId) throws SQLException {
+        if (contents.isEmpty()) {
+            return;
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents_content (tenant_id, sha256, size_bytes, "
+                    + "stored_sha256, stored_size_bytes, object_key, first_backup_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                    + "ON DUPLICATE KEY UPDATE stored_sha256 = VALUES(stored_sha256), "
+                    + "stored_size_bytes = VALUES(stored_size_bytes)")) {
+                for (Content content : contents) {
+                    ps.setInt(1, tenantId);
+                    ps.setString(2, content.sha256());
+                    ps.setLong(3, content.size());
+                    ps.setString(4, content.storedSha256());
+                    ps.setLong(5, content.storedSize());
+                    ps.setString(6, content.objectKey());
+                    ps.setLong(7, backupId);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
         }
     }
 

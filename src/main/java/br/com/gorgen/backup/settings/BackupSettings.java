@@ -44,7 +44,14 @@ public record BackupSettings(
      * primary backup bucket's.
      */
     public record Documents(String bucket, String endpoint, String region, String accessKey, String secretKey,
-            String prefix, String exclude, int parallelism, int gzipLevel) {
+            String prefix, String exclude, int parallelism, int gzipLevel, String verify) {
+        public Documents {
+            if (!"etag".equals(verify) && !"readback".equals(verify)) {
+                throw new IllegalArgumentException("setting backup.documents.verify must be etag or readback, got '" + verify
+                        + "'");
+            }
+        }
+
         public boolean enabled() {
             return bucket != null && !bucket.isBlank();
         }
@@ -117,7 +124,8 @@ public record BackupSettings(
                         r.text("documents.s3.region", ""), r.text("documents.s3.access.key", ""),
                         r.text("documents.s3.secret.key", ""), r.text("documents.s3.prefix", ""),
                         r.text("backup.documents.exclude", ""), r.integer("backup.documents.parallelism", 8),
-                        r.integer("backup.documents.gzip.level", 1)),
+                        r.integer("backup.documents.gzip.level", 1),
+                        r.text("backup.documents.verify", "etag").strip().toLowerCase(java.util.Locale.ROOT)),
                 Arrays.stream(r.text("backup.config.paths", "").split(",")).map(String::strip).filter(x -> !x.isEmpty())
                         .toList());
     }

@@ -22,6 +22,13 @@ public final class BackupHeaders {
     public static final String STORE_KEY = "BackupStoreKey";
     public static final String STORE_SHA256 = "BackupStoreSha256";
     public static final String STORE_CONTENT_TYPE = "BackupStoreContentType";
+    /** The ETag the server should answer the upload with (see {@code S3Etag}). */
+    public static final String STORE_ETAG = "BackupStoreEtag";
+    /**
+     * How a stored object is checked: {@code readback} (the default: download it and compare its SHA-256) or
+     * {@code etag} (the server's ETag equals the MD5 computed while writing; read back only when it does not).
+     */
+    public static final String STORE_VERIFY = "BackupStoreVerify";
 
     /** Exchange properties holding the intermediate results of a run. */
     public static final String PROP_DUMP = "BackupDump";

@@ -4,16 +4,19 @@ import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
 
 import br.com.gorgen.backup.crypto.PgpDecryptor;
 import br.com.gorgen.backup.crypto.PgpEncryptor;
 import br.com.gorgen.backup.crypto.PgpRecipients;
+import br.com.gorgen.backup.storage.S3Etag;
 import br.com.gorgen.backup.testbed.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class BackupArchiverTest {
     private final TestKeys keys = TestKeys.shared();
-    private final BackupArchiver archiver = new BackupArchiver(new PgpEncryptor(PgpRecipients.load(keys.publicKey())), 6);
+    private final BackupArchiver archiver = new BackupArchiver(new PgpEncryptor(PgpRecipients.load(keys.publicKey())), 6, 5 << 20);
 
     @Test
     void writesGzipInsideOpenPgpAndReportsBothChecksums(@TempDir Path dir) throws Exception {
@@ -42,6 +45,32 @@ class BackupArchiverTest {
         try (InputStream in = new GZIPInputStream(decryptor.decryptingStream(new ByteArrayInputStream(stored)))) {
             assertThat(in.readAllBytes()).isEqualTo(plain);
         }
+    }
+
+    @Test
+    void inlineArchivesAreTheSameFormatAndStoreIncompressibleContentUndeflated(@TempDir Path dir) throws Exception {
+        byte[] random = new byte[6 * 1024 * 1024];
+        new Random(9).nextBytes(random);
+        byte[] text = "Laudo de exame: sem alterações significativas.\n".repeat(20_000).getBytes(StandardCharsets.UTF_8);
+        PgpDecryptor decryptor = new PgpDecryptor(keys.secretKey(), TestKeys.PASSPHRASE.toCharArray());
+        for (byte[] plain : List.of(random, text, new byte[0])) {
+            Path target = dir.resolve("doc-" + plain.length + ".gz.gpg");
+            ArchiveResult r = archiver.archiveInline(new ByteArrayInputStream(plain), target, "document");
+            byte[] stored = Files.readAllBytes(r.file());
+            assertThat(r.plainSha256()).isEqualTo(sha256(plain));
+            assertThat(r.storedSha256()).isEqualTo(sha256(stored));
+            try (InputStream in = new GZIPInputStream(decryptor.decryptingStream(new ByteArrayInputStream(stored)))) {
+                assertThat(in.readAllBytes()).isEqualTo(plain);
+            }
+            // the ETag the server will report: a multipart one above the 5 MiB part size, an MD5 below
+            S3Etag etag = new S3Etag(5 << 20);
+            etag.update(stored, 0, stored.length);
+            assertThat(r.expectedEtag()).isEqualTo(etag.expected());
+        }
+        long randomStored = Files.size(dir.resolve("doc-" + random.length + ".gz.gpg"));
+        assertThat(randomStored).as("random data stored, not deflated (a few bytes of framing per 64 KiB)")
+                .isBetween((long) random.length, random.length + random.length / 500L);
+        assertThat(Files.size(dir.resolve("doc-" + text.length + ".gz.gpg"))).isLessThan(text.length / 10);
     }
 
     @Test

@@ -126,6 +126,13 @@ class DocumentsBackupTest {
         return out;
     }
 
+    /** gorgen_backup_store_verifications_total{method="etag"} from the metrics page. */
+    static double etagVerifications() {
+        return bed.get("/observe/metrics", null).body().lines()
+                .filter(l -> l.startsWith("gorgen_backup_store_verifications_total{") && l.contains("method=\"etag\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     static List<String> contentKeys(String bucket) {
         // (S3Proxy's filesystem store also lists its folders, as keys ending in "/")
         return bed.s3.keys(bucket, "gorgen-backup/tenant-1/documents/content/").stream()
@@ -145,6 +152,8 @@ class DocumentsBackupTest {
         assertThat(snapshot(full)).isEqualTo(new java.util.TreeMap<>(want));
         assertThat(contentKeys(PRIMARY)).hasSize(distinct.size());
         assertThat(contentKeys(SECONDARY)).hasSize(distinct.size());
+        assertThat(etagVerifications()).as("every content, multipart ones included, verified by the server's ETag in "
+                + "both buckets, without reading it back").isEqualTo(2.0 * distinct.size());
 
         // a stored content is the document, with gpg --decrypt | gunzip
         String big = "exames/imagem grande 1.dcm";
