@@ -3,8 +3,10 @@ package br.com.gorgen.backup.app;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
 
 import br.com.gorgen.backup.api.ApiAuthenticator;
 import br.com.gorgen.backup.api.ApiKeys;
@@ -56,6 +58,7 @@ import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.storage.EmbeddedS3Server;
 import br.com.gorgen.backup.storage.ObjectUploadPreparer;
 import br.com.gorgen.backup.storage.S3ClientFactory;
+import br.com.gorgen.backup.storage.ParallelBucketLister;
 import br.com.gorgen.backup.storage.StoredEtagCheck;
 import br.com.gorgen.backup.storage.StoredObjectVerifier;
 import br.com.gorgen.backup.storage.TransientStorageFaults;
@@ -179,13 +182,17 @@ public class BackupConfiguration implements CamelConfiguration {
             documentsClient = S3ClientFactory.create(docsTarget, settings.pathStyle(), settings.checksumMode());
             context.addService(ClosingService.of(documentsClient), true);
         }
-        registry.bind("documentsBackup", new DocumentsBackup(documentsClient, docs.bucket(), docs.prefix(),
-                ExclusionRules.parse(docs.exclude()), new DocumentsCatalog(dataSource, migrator, settings.tenantId()), layout,
+        ExecutorService documentsPool = context.getExecutorServiceManager().newFixedThreadPool(this, "documents",
+                Math.max(1, docs.parallelism()));
+        registry.bind("documentsPool", documentsPool);
+        registry.bind("documentsBackup", new DocumentsBackup(documentsClient,
+                documentsClient == null ? null
+                        : new ParallelBucketLister(documentsClient, documentsPool, Duration.ofMillis(docs.slowListPageMillis())),
+                docs.bucket(), docs.prefix(), ExclusionRules.parse(docs.exclude()),
+                new DocumentsCatalog(dataSource, migrator, settings.tenantId()), layout,
                 // documents are mostly compressed already (PDF, JPEG, DOCX, DICOM): a fast gzip level
                 new BackupArchiver(new PgpEncryptor(recipients), docs.gzipLevel(), settings.partSize()), manifestWriter,
                 settings.tenantId(), docs.verify()));
-        registry.bind("documentsPool", context.getExecutorServiceManager().newFixedThreadPool(this, "documents",
-                Math.max(1, docs.parallelism())));
 
         // notifications
         configureMail(context, settings.mail());

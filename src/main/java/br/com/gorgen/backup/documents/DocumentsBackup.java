@@ -25,6 +25,7 @@ import br.com.gorgen.backup.archive.BackupArchiver;
 import br.com.gorgen.backup.catalog.BackupManifest;
 import br.com.gorgen.backup.catalog.ManifestWriter;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
+import br.com.gorgen.backup.storage.ParallelBucketLister;
 import br.com.gorgen.backup.support.BackupHeaders;
 import br.com.gorgen.backup.support.Json;
 import org.apache.camel.Exchange;
@@ -33,7 +34,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -87,6 +87,7 @@ public class DocumentsBackup {
     }
 
     private final S3Client source;
+    private final ParallelBucketLister lister;
     private final String bucket;
     private final String prefix;
     private final ExclusionRules exclusions;
@@ -98,9 +99,11 @@ public class DocumentsBackup {
     private final String verify;
 
     /** @param verify how stored contents are checked: {@code etag} or {@code readback} ({@link BackupHeaders#STORE_VERIFY}) */
-    public DocumentsBackup(S3Client source, String bucket, String prefix, ExclusionRules exclusions, DocumentsCatalog catalog,
-            BackupKeyLayout layout, BackupArchiver archiver, ManifestWriter manifests, int tenantId, String verify) {
+    public DocumentsBackup(S3Client source, ParallelBucketLister lister, String bucket, String prefix,
+            ExclusionRules exclusions, DocumentsCatalog catalog, BackupKeyLayout layout, BackupArchiver archiver,
+            ManifestWriter manifests, int tenantId, String verify) {
         this.source = source;
+        this.lister = lister;
         this.bucket = bucket;
         this.prefix = prefix == null ? "" : prefix;
         this.exclusions = exclusions;
@@ -125,8 +128,7 @@ public class DocumentsBackup {
         List<ListedObject> listing = new ArrayList<>();
         int listed = 0;
         int excluded = 0;
-        for (S3Object o : source.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build())
-                .contents()) {
+        for (S3Object o : lister.list(bucket, prefix)) {
             String key = o.key().substring(prefix.length());
             if (key.isEmpty() || key.endsWith("/")) {
                 continue; // folder markers (consoles and some stores list folders as empty keys ending in "/")

@@ -44,7 +44,7 @@ public record BackupSettings(
      * primary backup bucket's.
      */
     public record Documents(String bucket, String endpoint, String region, String accessKey, String secretKey,
-            String prefix, String exclude, int parallelism, int gzipLevel, String verify) {
+            String prefix, String exclude, int parallelism, int gzipLevel, String verify, int slowListPageMillis) {
         public Documents {
             if (!"etag".equals(verify) && !"readback".equals(verify)) {
                 throw new IllegalArgumentException("setting backup.documents.verify must be etag or readback, got '" + verify
@@ -125,7 +125,8 @@ public record BackupSettings(
                         r.text("documents.s3.secret.key", ""), r.text("documents.s3.prefix", ""),
                         r.text("backup.documents.exclude", ""), r.integer("backup.documents.parallelism", 8),
                         r.integer("backup.documents.gzip.level", 1),
-                        r.text("backup.documents.verify", "etag").strip().toLowerCase(java.util.Locale.ROOT)),
+                        r.text("backup.documents.verify", "etag").strip().toLowerCase(java.util.Locale.ROOT),
+                        r.integer("backup.documents.list.slow.page.ms", 250)),
                 Arrays.stream(r.text("backup.config.paths", "").split(",")).map(String::strip).filter(x -> !x.isEmpty())
                         .toList());
     }

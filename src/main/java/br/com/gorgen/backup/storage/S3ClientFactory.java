@@ -10,6 +10,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -32,6 +33,9 @@ public final class S3ClientFactory {
                         : RequestChecksumCalculation.WHEN_SUPPORTED)
                 .responseChecksumValidation(whenRequired ? ResponseChecksumValidation.WHEN_REQUIRED
                         : ResponseChecksumValidation.WHEN_SUPPORTED)
+                // no "Expect: 100-continue" round trip before every upload (thousands of small document contents);
+                // a refused upload still answers with its error, after the body
+                .httpClientBuilder(ApacheHttpClient.builder().expectContinueEnabled(false).maxConnections(64))
                 .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofMinutes(10)))
                 .build();
     }

@@ -55,7 +55,7 @@ class DocumentReadRuleTest {
     private DocumentsBackup backup(S3Client client) {
         BackupArchiver archiver = new BackupArchiver(new PgpEncryptor(PgpRecipients.load(TestKeys.shared().publicKey())), 6,
                 5 << 20);
-        return new DocumentsBackup(client, "docs", "", ExclusionRules.parse(""), null, new BackupKeyLayout("p", 1),
+        return new DocumentsBackup(client, null, "docs", "", ExclusionRules.parse(""), null, new BackupKeyLayout("p", 1),
                 archiver, null, 1, "etag");
     }
 
