@@ -192,7 +192,7 @@ public class BackupConfiguration implements CamelConfiguration {
                 new DocumentsCatalog(dataSource, migrator, settings.tenantId()), layout,
                 // documents are mostly compressed already (PDF, JPEG, DOCX, DICOM): a fast gzip level
                 new BackupArchiver(new PgpEncryptor(recipients), docs.gzipLevel(), settings.partSize()), manifestWriter,
-                settings.tenantId(), docs.verify()));
+                settings.tenantId(), docs.verify(), new DocumentsBackup.Packing(docs.packThreshold(), docs.packSize())));
 
         // notifications
         configureMail(context, settings.mail());

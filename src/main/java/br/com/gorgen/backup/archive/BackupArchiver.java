@@ -118,38 +118,40 @@ public class BackupArchiver implements Processor {
      */
     public ArchiveResult archiveInline(InputStream source, Path target, String literalName) throws IOException {
         Sink sink = new Sink(target, literalName);
-        MessageDigest plainDigest = Sha256.newDigest();
-        long plainBytes = 0;
         try {
             byte[] buf = new byte[1 << 16];
             int first = source.readNBytes(buf, 0, buf.length);
-            if (gzipLevel > 0 && Compressibility.looksIncompressible(buf, 0, first)) {
-                sink.plain.level(Deflater.NO_COMPRESSION);
-            }
-            plainDigest.update(buf, 0, first);
-            plainBytes += first;
-            sink.plain.write(buf, 0, first);
+            sink.compress(!Compressibility.looksIncompressible(buf, 0, first));
+            sink.write(buf, 0, first);
             for (int n; (n = source.read(buf)) > 0;) {
-                plainDigest.update(buf, 0, n);
-                plainBytes += n;
-                sink.plain.write(buf, 0, n);
+                sink.write(buf, 0, n);
             }
-            sink.plain.close();
+            return sink.finish();
         } catch (IOException | RuntimeException e) {
             throw sink.abandon(e);
         }
-        return sink.result(plainBytes, plainDigest);
+    }
+
+    /**
+     * Opens an archive to write into piece by piece (the documents backup's packs): everything written goes through
+     * the same chain as {@link #archive}; {@link Sink#finish()} completes it, {@link Sink#abandon} removes it.
+     */
+    public Sink open(Path target, String literalName) throws IOException {
+        return new Sink(target, literalName);
     }
 
     /**
      * The writing end: plaintext in -> gzip -> OpenPGP -> (SHA-256, expected S3 ETag, count) -> the target file.
-     * Closing {@link #plain} finishes every format and closes the file.
+     * {@link #write} also hashes and counts the plaintext; {@link #archive} hashes it in its reading thread and
+     * writes into {@link #plain} directly. Not thread-safe: one writer at a time.
      */
-    private final class Sink {
+    public final class Sink {
         private final Path target;
         private final OutputStream file;
         private final DigestingCounter stored;
         private final LeveledGzip plain;
+        private final MessageDigest plainDigest = Sha256.newDigest();
+        private long plainBytes;
 
         Sink(Path target, String literalName) throws IOException {
             this.target = target;
@@ -164,13 +166,37 @@ public class BackupArchiver implements Processor {
             this.plain = new LeveledGzip(encrypting, gzipLevel);
         }
 
+        public void write(byte[] b, int off, int len) throws IOException {
+            plainDigest.update(b, off, len);
+            plainBytes += len;
+            plain.write(b, off, len);
+        }
+
+        /**
+         * Whether what is written next is deflated (at the archiver's level) or kept in gzip's stored blocks, for
+         * data that is compressed already. Switching mid-stream ends the current deflate block; it stays one gzip.
+         */
+        public void compress(boolean compress) {
+            plain.level(compress ? gzipLevel : Deflater.NO_COMPRESSION);
+        }
+
+        public long plainBytes() {
+            return plainBytes;
+        }
+
+        /** Ends every format and closes the file. */
+        public ArchiveResult finish() throws IOException {
+            plain.close();
+            return result(plainBytes, plainDigest);
+        }
+
         ArchiveResult result(long plainBytes, MessageDigest plainDigest) {
             return new ArchiveResult(target, plainBytes, Sha256.hex(plainDigest), stored.count, Sha256.hex(stored.digest),
                     stored.etag.expected());
         }
 
         /** Closes and deletes the partial file; returns what to throw (a RuntimeException is thrown as it is). */
-        IOException abandon(Exception e) throws IOException {
+        public IOException abandon(Exception e) throws IOException {
             try {
                 file.close();
             } catch (IOException suppressed) {

@@ -1,9 +1,11 @@
 package br.com.gorgen.backup.documents;
 
 import java.io.BufferedWriter;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStreamWriter;
+import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,7 @@ import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.storage.ParallelBucketLister;
 import br.com.gorgen.backup.support.BackupHeaders;
 import br.com.gorgen.backup.support.Json;
+import br.com.gorgen.backup.support.Sha256;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -71,14 +74,18 @@ public class DocumentsBackup {
         final AtomicLong newContents = new AtomicLong();
         final AtomicLong newContentBytes = new AtomicLong();
         final AtomicLong reusedContents = new AtomicLong();
+        final AtomicLong packs = new AtomicLong();
         final int listed;
         final int excluded;
+        final DocumentPacks packing;
 
-        Run(Map<String, DocumentsCatalog.Content> contents, ChangePlan plan, int listed, int excluded) {
+        Run(Map<String, DocumentsCatalog.Content> contents, ChangePlan plan, int listed, int excluded,
+                DocumentPacks packing) {
             this.contents = new ConcurrentHashMap<>(contents);
             this.plan = plan;
             this.listed = listed;
             this.excluded = excluded;
+            this.packing = packing;
         }
     }
 
@@ -97,11 +104,19 @@ public class DocumentsBackup {
     private final ManifestWriter manifests;
     private final int tenantId;
     private final String verify;
+    private final Packing packing;
+
+    /**
+     * Contents smaller than {@code threshold} bytes are gathered into packs of about {@code size} bytes
+     * ({@link DocumentPacks}); larger ones are stored one object each.
+     */
+    public record Packing(long threshold, long size) {
+    }
 
     /** @param verify how stored contents are checked: {@code etag} or {@code readback} ({@link BackupHeaders#STORE_VERIFY}) */
     public DocumentsBackup(S3Client source, ParallelBucketLister lister, String bucket, String prefix,
             ExclusionRules exclusions, DocumentsCatalog catalog, BackupKeyLayout layout, BackupArchiver archiver,
-            ManifestWriter manifests, int tenantId, String verify) {
+            ManifestWriter manifests, int tenantId, String verify, Packing packing) {
         this.source = source;
         this.lister = lister;
         this.bucket = bucket;
@@ -113,6 +128,7 @@ public class DocumentsBackup {
         this.manifests = manifests;
         this.tenantId = tenantId;
         this.verify = verify;
+        this.packing = packing;
     }
 
     public boolean enabled() {
@@ -142,7 +158,8 @@ public class DocumentsBackup {
         }
         Map<String, DocumentEntry> state = full ? Map.of() : catalog.state();
         ChangePlan plan = ChangePlan.of(state, listing, full);
-        Run run = new Run(catalog.contents(), plan, listed, excluded);
+        Run run = new Run(catalog.contents(), plan, listed, excluded, new DocumentPacks(archiver,
+                exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class), packing.size(), layout::documentPack));
         run.entries.addAll(plan.unchanged());
         exchange.setProperty(PROP_RUN, run);
         exchange.getIn().setBody(plan.toRead());
@@ -152,8 +169,10 @@ public class DocumentsBackup {
     }
 
     /**
-     * For one object of the split: reads it (streamed: SHA-256 of the plaintext, gzip, OpenPGP, into a spool file),
-     * and says whether its content must be stored ({@link #STORE_CONTENT}, with the store headers) or is already.
+     * For one object of the split: reads it and says whether something must be stored now ({@link #STORE_CONTENT},
+     * with the store headers). A small object is read into memory and hashed; a content not stored yet joins a pack,
+     * and the pack it fills is what is stored. A large one streams (SHA-256 of the plaintext, gzip, OpenPGP) into a
+     * spool file, stored as its own object when its content is new.
      */
     public void read(Exchange exchange) throws Exception {
         Run run = exchange.getProperty(PROP_RUN, Run.class);
@@ -162,31 +181,74 @@ public class DocumentsBackup {
         Path spool = work.resolve("doc-" + UUID.randomUUID() + ".gz.gpg");
         ArchiveResult a;
         try (InputStream in = source.getObject(GetObjectRequest.builder().bucket(bucket).key(prefix + o.key()).build())) {
-            a = archiver.archiveInline(in, spool, "document");
+            InputStream rest = in;
+            if (o.size() < packing.threshold()) {
+                byte[] data = in.readNBytes((int) packing.threshold());
+                if (data.length < packing.threshold()) {
+                    readSmall(exchange, run, o, data);
+                    return;
+                }
+                rest = new SequenceInputStream(new ByteArrayInputStream(data), in); // it grew since the listing
+            }
+            a = archiver.archiveInline(rest, spool, "document");
         } catch (NoSuchKeyException e) {
             Files.deleteIfExists(spool);
             run.warnings.add("deleted while the backup ran, left out of the snapshot: " + o.key());
             exchange.getIn().setHeader(STORE_CONTENT, false);
             return;
         }
-        run.bytesRead.addAndGet(a.plainBytes());
-        DocumentEntry entry = new DocumentEntry(o.key(), a.plainBytes(), o.etag(), o.lastModified(), a.plainSha256());
-        run.entries.add(entry);
-        boolean mine = !run.contents.containsKey(a.plainSha256()) && run.claimed.putIfAbsent(a.plainSha256(), true) == null;
-        Message in = exchange.getIn();
-        in.setHeader(STORE_CONTENT, mine);
-        if (!mine) {
-            run.reusedContents.incrementAndGet();
+        if (!newContent(run, o, a.plainBytes(), a.plainSha256())) {
+            exchange.getIn().setHeader(STORE_CONTENT, false);
             Files.deleteIfExists(spool);
             return;
         }
         exchange.setProperty(PROP_ITEM, new Item(o, a));
-        in.setHeader(BackupHeaders.STORE_FILE, spool.toString());
-        in.setHeader(BackupHeaders.STORE_KEY, layout.documentContent(a.plainSha256()));
+        storeHeaders(exchange, a, layout.documentContent(a.plainSha256()));
+    }
+
+    private void readSmall(Exchange exchange, Run run, ListedObject o, byte[] data) throws Exception {
+        String sha = Sha256.of(data);
+        DocumentPacks.Sealed filled = newContent(run, o, data.length, sha) ? run.packing.add(sha, data, data.length) : null;
+        if (filled == null) {
+            exchange.getIn().setHeader(STORE_CONTENT, false); // stored already, or later with its pack
+            return;
+        }
+        exchange.setProperty(PROP_ITEM, filled);
+        storeHeaders(exchange, filled.archive(), filled.objectKey());
+    }
+
+    /** Records the object in the snapshot; true when its content is new and this thread is the one to store it. */
+    private static boolean newContent(Run run, ListedObject o, long size, String sha256) {
+        run.bytesRead.addAndGet(size);
+        run.entries.add(new DocumentEntry(o.key(), size, o.etag(), o.lastModified(), sha256));
+        boolean mine = !run.contents.containsKey(sha256) && run.claimed.putIfAbsent(sha256, true) == null;
+        if (!mine) {
+            run.reusedContents.incrementAndGet();
+        }
+        return mine;
+    }
+
+    private void storeHeaders(Exchange exchange, ArchiveResult a, String objectKey) {
+        Message in = exchange.getIn();
+        in.setHeader(STORE_CONTENT, true);
+        in.setHeader(BackupHeaders.STORE_FILE, a.file().toString());
+        in.setHeader(BackupHeaders.STORE_KEY, objectKey);
         in.setHeader(BackupHeaders.STORE_SHA256, a.storedSha256());
         in.setHeader(BackupHeaders.STORE_ETAG, a.expectedEtag());
         in.setHeader(BackupHeaders.STORE_VERIFY, verify);
         in.setHeader(BackupHeaders.STORE_CONTENT_TYPE, "application/pgp-encrypted");
+    }
+
+    /** After the last object: the packs still open are sealed; the body becomes them, to be stored. */
+    public void sealPacks(Exchange exchange) throws Exception {
+        exchange.getIn().setBody(exchange.getProperty(PROP_RUN, Run.class).packing.sealAll());
+    }
+
+    /** For one sealed pack of the body: the store headers. */
+    public void storePack(Exchange exchange) {
+        DocumentPacks.Sealed pack = exchange.getIn().getBody(DocumentPacks.Sealed.class);
+        exchange.setProperty(PROP_ITEM, pack);
+        storeHeaders(exchange, pack.archive(), pack.objectKey());
     }
 
     /**
@@ -196,16 +258,29 @@ public class DocumentsBackup {
      */
     public void stored(Exchange exchange) throws Exception {
         Run run = exchange.getProperty(PROP_RUN, Run.class);
-        Item item = exchange.getProperty(PROP_ITEM, Item.class);
-        ArchiveResult a = item.archive();
-        DocumentsCatalog.Content content = new DocumentsCatalog.Content(a.plainSha256(), a.plainBytes(), a.storedSha256(),
-                a.storedBytes(), layout.documentContent(a.plainSha256()));
-        run.contents.put(a.plainSha256(), content);
-        run.newContents.incrementAndGet();
+        Object stored = exchange.getProperty(PROP_ITEM);
+        ArchiveResult a;
+        List<DocumentsCatalog.Content> contents = new ArrayList<>();
+        if (stored instanceof DocumentPacks.Sealed pack) {
+            a = pack.archive();
+            for (DocumentPacks.Member m : pack.members()) {
+                contents.add(new DocumentsCatalog.Content(m.sha256(), m.size(), a.storedSha256(), a.storedBytes(),
+                        pack.objectKey()));
+            }
+            run.packs.incrementAndGet();
+        } else {
+            a = ((Item) stored).archive();
+            contents.add(new DocumentsCatalog.Content(a.plainSha256(), a.plainBytes(), a.storedSha256(), a.storedBytes(),
+                    layout.documentContent(a.plainSha256())));
+        }
+        for (DocumentsCatalog.Content content : contents) {
+            run.contents.put(content.sha256(), content);
+            run.unindexed.add(content);
+        }
+        run.newContents.addAndGet(contents.size());
         run.newContentBytes.addAndGet(a.storedBytes());
         Files.deleteIfExists(a.file());
-        run.unindexed.add(content);
-        if (run.unindexedCount.incrementAndGet() >= INDEX_BATCH) {
+        if (run.unindexedCount.addAndGet(contents.size()) >= INDEX_BATCH) {
             indexStoredContents(run, exchange.getIn().getHeader(BackupHeaders.BACKUP_ID, Long.class));
         }
     }
@@ -241,7 +316,7 @@ public class DocumentsBackup {
                 line.put("sha256", e.sha256());
                 line.put("etag", e.etag());
                 line.put("lastModified", e.lastModified() == null ? null : e.lastModified().toString());
-                line.put("object", layout.documentContent(e.sha256()));
+                line.put("object", run.contents.get(e.sha256()).objectKey());
                 w.write(oneLine.writeValueAsString(line));
                 w.write('\n');
             }
@@ -287,13 +362,17 @@ public class DocumentsBackup {
         counts.put("newContents", run.newContents.get());
         counts.put("newContentStoredBytes", run.newContentBytes.get());
         counts.put("reusedContents", run.reusedContents.get());
+        counts.put("newPacks", run.packs.get());
         m.put("counts", counts);
         m.put("contentLayout", layout.documentContent("0".repeat(64)).replace("0".repeat(64), "<sha256>")
                 .replace("/00/", "/<first two hex digits>/"));
+        m.put("packLayout", layout.documentPack("0".repeat(64)).replace("0".repeat(64), "<sha256 of the tar>")
+                .replace("/00/", "/<first two hex digits>/") + " holding <first two hex digits>/<sha256> entries");
         m.put("encryption", manifests.encryption());
         m.put("warnings", List.copyOf(run.warnings));
-        m.put("restoreHint", "gpg --decrypt snapshot.jsonl.gz.gpg | gunzip lists every object; each is gpg --decrypt "
-                + "<object> | gunzip (see docs/RESTORE.md)");
+        m.put("restoreHint", "gpg --decrypt snapshot.jsonl.gz.gpg | gunzip lists every object; an object ending in "
+                + ".gz.gpg is gpg --decrypt <object> | gunzip, one ending in .tar.gz.gpg is a pack: gpg --decrypt <pack> | "
+                + "tar -xz gives <first two hex digits>/<sha256> (see docs/RESTORE.md)");
         ManifestWriter.stage(exchange, m);
         if (!run.warnings.isEmpty()) {
             String notes = run.warnings.size() + " document(s) could not be copied: " + String.join("; ", run.warnings);

@@ -35,6 +35,8 @@ import br.com.gorgen.backup.support.ErrorMessages;
 import br.com.gorgen.backup.support.Json;
 import br.com.gorgen.backup.support.Sha256;
 import br.com.gorgen.backup.support.WorkFolders;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -67,8 +69,12 @@ public class DocumentsRestore {
         }
     }
 
-    /** One object of a snapshot. */
-    public record SnapshotLine(String key, long size, String sha256) {
+    /** One object of a snapshot, and the stored object (a content or a pack) that holds its content. */
+    public record SnapshotLine(String key, long size, String sha256, String object) {
+    }
+
+    /** One stored object and the documents of the snapshot whose content it holds: the unit restored in parallel. */
+    public record StoredObject(String key, List<SnapshotLine> documents) {
     }
 
     static final class Run {
@@ -130,7 +136,9 @@ public class DocumentsRestore {
                 JsonNode n = Json.mapper().readTree(line);
                 String key = n.get("key").asText();
                 if (t.onlyKey() == null || t.onlyKey().equals(key)) {
-                    lines.add(new SnapshotLine(key, n.get("size").asLong(), n.get("sha256").asText()));
+                    String sha = n.get("sha256").asText();
+                    lines.add(new SnapshotLine(key, n.get("size").asLong(), sha,
+                            n.hasNonNull("object") ? n.get("object").asText() : layout.documentContent(sha)));
                 }
             }
         }
@@ -139,59 +147,101 @@ public class DocumentsRestore {
         }
         run.keys = new HashSet<>();
         lines.forEach(l -> run.keys.add(l.key()));
-        exchange.getIn().setBody(lines);
+        Map<String, List<SnapshotLine>> byObject = new LinkedHashMap<>();
+        lines.forEach(l -> byObject.computeIfAbsent(l.object(), k -> new ArrayList<>()).add(l));
+        exchange.getIn().setBody(byObject.entrySet().stream().map(e -> new StoredObject(e.getKey(), e.getValue())).toList());
         LOG.info("Restoring {} document(s) of backup {} into {}", lines.size(), backupId, t.describe());
     }
 
-    /** One document: an intact copy of its content, written to the target, read back and checked. */
-    public void restoreOne(Exchange exchange) throws Exception {
+    /**
+     * One stored object: its contents taken from an intact copy, then every document they hold written to the
+     * target, read back and checked.
+     */
+    public void restoreObject(Exchange exchange) throws Exception {
         Run run = exchange.getProperty(PROP_RUN, Run.class);
         Target t = exchange.getProperty(PROP_TARGET, Target.class);
-        SnapshotLine line = exchange.getIn().getBody(SnapshotLine.class);
-        Path plain = Files.createTempFile(run.work, "doc-", ".bin");
+        StoredObject object = exchange.getIn().getBody(StoredObject.class);
+        Path dir = Files.createTempDirectory(run.work, "object-");
         try {
-            fetchIntact(line, plain, run);
-            String key = t.prefix() + line.key();
-            target.putObject(PutObjectRequest.builder().bucket(t.bucket()).key(key).build(), RequestBody.fromFile(plain));
-            String back;
-            try (InputStream in = target.getObject(GetObjectRequest.builder().bucket(t.bucket()).key(key).build())) {
-                back = Sha256.of(in);
+            fetchIntact(object, dir, run);
+            for (SnapshotLine line : object.documents()) {
+                String key = t.prefix() + line.key();
+                target.putObject(PutObjectRequest.builder().bucket(t.bucket()).key(key).build(),
+                        RequestBody.fromFile(dir.resolve(line.sha256())));
+                String back;
+                try (InputStream in = target.getObject(GetObjectRequest.builder().bucket(t.bucket()).key(key).build())) {
+                    back = Sha256.of(in);
+                }
+                if (!back.equalsIgnoreCase(line.sha256())) {
+                    throw new RestoreFailedException("document " + line.key() + " restored to " + t.bucket() + "/" + key
+                            + " reads back with another SHA-256");
+                }
+                run.objects.incrementAndGet();
+                run.bytes.addAndGet(line.size());
             }
-            if (!back.equalsIgnoreCase(line.sha256())) {
-                throw new RestoreFailedException("document " + line.key() + " restored to " + t.bucket() + "/" + key
-                        + " reads back with another SHA-256");
-            }
-            run.objects.incrementAndGet();
-            run.bytes.addAndGet(line.size());
         } finally {
-            Files.deleteIfExists(plain);
+            WorkFolders.deleteTree(dir);
         }
     }
 
-    private void fetchIntact(SnapshotLine line, Path plain, Run run) throws Exception {
-        String objectKey = layout.documentContent(line.sha256());
+    /**
+     * Writes into {@code dir}, as files named by their SHA-256, the contents the object's documents need, from the
+     * first copy (primary, then secondary) that decrypts and gives every one of them with its SHA-256.
+     */
+    private void fetchIntact(StoredObject object, Path dir, Run run) throws Exception {
+        Set<String> needed = new HashSet<>();
+        object.documents().forEach(l -> needed.add(l.sha256()));
         PgpDecryptor decryptor = keys.decryptor();
         List<String> problems = new ArrayList<>();
         for (BackupBuckets.Bucket bucket : buckets.both()) {
-            MessageDigest digest = Sha256.newDigest();
-            try (InputStream object = bucket.client().getObject(GetObjectRequest.builder().bucket(bucket.name())
-                    .key(objectKey).build());
-                    InputStream in = new DigestInputStream(new GZIPInputStream(decryptor.decryptingStream(object), 1 << 16),
-                            digest);
-                    OutputStream out = Files.newOutputStream(plain)) {
-                in.transferTo(out);
+            String where = "s3://" + bucket.name() + "/" + object.key();
+            Set<String> intact = new HashSet<>();
+            try (InputStream stored = bucket.client().getObject(GetObjectRequest.builder().bucket(bucket.name())
+                    .key(object.key()).build());
+                    InputStream plain = new GZIPInputStream(decryptor.decryptingStream(stored), 1 << 16)) {
+                if (DocumentPacks.isPack(object.key())) {
+                    TarArchiveInputStream tar = new TarArchiveInputStream(plain);
+                    for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
+                        String sha = e.getName().substring(e.getName().lastIndexOf('/') + 1);
+                        if (needed.contains(sha) && copyChecked(tar, dir.resolve(sha), sha)) {
+                            intact.add(sha);
+                        }
+                    }
+                    plain.transferTo(OutputStream.nullOutputStream()); // to the end: the OpenPGP integrity check
+                } else {
+                    String sha = needed.iterator().next();
+                    if (copyChecked(plain, dir.resolve(sha), sha)) {
+                        intact.add(sha);
+                    }
+                }
             } catch (Exception e) {
-                problems.add("s3://" + bucket.name() + "/" + objectKey + " cannot be read: " + ErrorMessages.describe(e));
+                problems.add(where + " cannot be read: " + ErrorMessages.describe(e));
                 continue;
             }
-            String sha = Sha256.hex(digest);
-            if (sha.equalsIgnoreCase(line.sha256())) {
+            if (intact.containsAll(needed)) {
                 run.badCopies.addAll(problems);
                 return;
             }
-            problems.add("s3://" + bucket.name() + "/" + objectKey + " is corrupt (content SHA-256 " + sha + ")");
+            Set<String> missing = new HashSet<>(needed);
+            missing.removeAll(intact);
+            problems.add(where + " is corrupt (" + missing.size() + " content(s) missing or with another SHA-256)");
         }
-        throw new RestoreFailedException("no intact copy of document " + line.key() + ": " + String.join("; ", problems));
+        throw new RestoreFailedException("no intact copy of " + object.key() + " (documents "
+                + object.documents().stream().map(SnapshotLine::key).limit(5).toList() + "): " + String.join("; ", problems));
+    }
+
+    /** Copies {@code in} to {@code file}; true when what was copied has the SHA-256 {@code sha256}. */
+    private static boolean copyChecked(InputStream in, Path file, String sha256) throws java.io.IOException {
+        MessageDigest digest = Sha256.newDigest();
+        try (OutputStream out = Files.newOutputStream(file)) {
+            new DigestInputStream(in, digest) {
+                @Override
+                public void close() {
+                    // the caller's stream goes on (a tar's next entry)
+                }
+            }.transferTo(out);
+        }
+        return Sha256.hex(digest).equalsIgnoreCase(sha256);
     }
 
     /**

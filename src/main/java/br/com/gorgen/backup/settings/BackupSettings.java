@@ -44,8 +44,13 @@ public record BackupSettings(
      * primary backup bucket's.
      */
     public record Documents(String bucket, String endpoint, String region, String accessKey, String secretKey,
-            String prefix, String exclude, int parallelism, int gzipLevel, String verify, int slowListPageMillis) {
+            String prefix, String exclude, int parallelism, int gzipLevel, String verify, int slowListPageMillis,
+            long packThreshold, long packSize) {
         public Documents {
+            if (packThreshold < 0 || packThreshold > 64 << 20 || packSize < 1) {
+                throw new IllegalArgumentException("setting backup.documents.pack.threshold must be between 0 and 64 MiB and "
+                        + "backup.documents.pack.size positive");
+            }
             if (!"etag".equals(verify) && !"readback".equals(verify)) {
                 throw new IllegalArgumentException("setting backup.documents.verify must be etag or readback, got '" + verify
                         + "'");
@@ -126,7 +131,8 @@ public record BackupSettings(
                         r.text("backup.documents.exclude", ""), r.integer("backup.documents.parallelism", 8),
                         r.integer("backup.documents.gzip.level", 1),
                         r.text("backup.documents.verify", "etag").strip().toLowerCase(java.util.Locale.ROOT),
-                        r.integer("backup.documents.list.slow.page.ms", 250)),
+                        r.integer("backup.documents.list.slow.page.ms", 250),
+                        r.integer("backup.documents.pack.threshold", 1 << 20), r.integer("backup.documents.pack.size", 16 << 20)),
                 Arrays.stream(r.text("backup.config.paths", "").split(",")).map(String::strip).filter(x -> !x.isEmpty())
                         .toList());
     }

@@ -77,6 +77,11 @@ public record BackupKeyLayout(String prefix, int tenantId) {
         return tenantRoot() + "documents/content/" + sha256.substring(0, 2) + "/" + sha256 + ".gz.gpg";
     }
 
+    /** A pack of small document contents, named by the SHA-256 of its tar. */
+    public String documentPack(String tarSha256) {
+        return tenantRoot() + "documents/packs/" + tarSha256.substring(0, 2) + "/" + tarSha256 + ".tar.gz.gpg";
+    }
+
     /** Where the shipped binary logs of one source server live. */
     public String binlogRoot(String sourceId) {
         return tenantRoot() + "binlog/" + sourceId + "/";

@@ -52,11 +52,17 @@ class DocumentReadRuleTest {
         s3.close();
     }
 
+    private static final BackupArchiver ARCHIVER = new BackupArchiver(
+            new PgpEncryptor(PgpRecipients.load(TestKeys.shared().publicKey())), 6, 5 << 20);
+    private static final BackupKeyLayout LAYOUT = new BackupKeyLayout("p", 1);
+
     private DocumentsBackup backup(S3Client client) {
-        BackupArchiver archiver = new BackupArchiver(new PgpEncryptor(PgpRecipients.load(TestKeys.shared().publicKey())), 6,
-                5 << 20);
-        return new DocumentsBackup(client, null, "docs", "", ExclusionRules.parse(""), null, new BackupKeyLayout("p", 1),
-                archiver, null, 1, "etag");
+        return backup(client, new DocumentsBackup.Packing(0, 16 << 20));
+    }
+
+    private DocumentsBackup backup(S3Client client, DocumentsBackup.Packing packing) {
+        return new DocumentsBackup(client, null, "docs", "", ExclusionRules.parse(""), null, LAYOUT, ARCHIVER, null, 1,
+                "etag", packing);
     }
 
     private Exchange item(String key, DocumentsBackup.Run run) {
@@ -67,8 +73,9 @@ class DocumentReadRuleTest {
         return exchange;
     }
 
-    private static DocumentsBackup.Run run() {
-        return new DocumentsBackup.Run(Map.of(), ChangePlan.of(Map.of(), List.of(), true), 1, 0);
+    private DocumentsBackup.Run run() {
+        return new DocumentsBackup.Run(Map.of(), ChangePlan.of(Map.of(), List.of(), true), 1, 0,
+                new DocumentPacks(ARCHIVER, work, 1, LAYOUT::documentPack));
     }
 
     @Test
@@ -107,5 +114,26 @@ class DocumentReadRuleTest {
         assertThat(second.getIn().getHeader(DocumentsBackup.STORE_CONTENT, Boolean.class)).as("same content").isFalse();
         assertThat(run.entries).hasSize(2).allSatisfy(e -> assertThat(e.sha256())
                 .isEqualTo(br.com.gorgen.backup.support.Sha256.of("laudo".getBytes())));
+    }
+
+    @Test
+    void aSmallDocumentGoesIntoAPackAndThePackItFillsIsStored() throws Exception {
+        DocumentsBackup.Run run = run(); // packs of 1 byte: the first content fills one
+        DocumentsBackup b = backup(s3.client(), new DocumentsBackup.Packing(1 << 20, 1));
+        Exchange first = item("pacientes/laudo.pdf", run);
+        b.read(first);
+        Exchange copy = item("pacientes/laudo.pdf", run);
+        b.read(copy);
+        assertThat(first.getIn().getHeader(DocumentsBackup.STORE_CONTENT, Boolean.class)).isTrue();
+        assertThat(first.getIn().getHeader(BackupHeaders.STORE_KEY, String.class))
+                .startsWith("p/tenant-1/documents/packs/").endsWith(".tar.gz.gpg");
+        assertThat(copy.getIn().getHeader(DocumentsBackup.STORE_CONTENT, Boolean.class)).as("same content").isFalse();
+        Path pack = Path.of(first.getIn().getHeader(BackupHeaders.STORE_FILE, String.class));
+        Path out = Files.createTempDirectory("pack-");
+        TestKeys.shared().decryptGunzip(pack, out.resolve("pack.tar"));
+        String sha = br.com.gorgen.backup.support.Sha256.of("laudo".getBytes());
+        br.com.gorgen.backup.testbed.Cli.Result tar = br.com.gorgen.backup.testbed.Cli.bash("tar -xf " + out.resolve("pack.tar")
+                + " -C " + out + " && cat " + out.resolve(sha.substring(0, 2)).resolve(sha), java.util.Map.of(), 60);
+        assertThat(tar.stdout()).isEqualTo("laudo");
     }
 }

@@ -104,14 +104,27 @@ class DocumentsBackupTest {
 
     /** The snapshot, decrypted with the standard tools: key -> sha256. */
     static Map<String, String> snapshot(JsonNode backup) throws Exception {
+        Map<String, String> out = new LinkedHashMap<>();
+        snapshotObjects(backup).forEach((k, v) -> out.put(k, v[0]));
+        return out;
+    }
+
+    /** The snapshot: key -> {sha256, stored object}. Small contents are in packs, large ones named by their SHA-256. */
+    static Map<String, String[]> snapshotObjects(JsonNode backup) throws Exception {
         Path work = Files.createTempDirectory("doc-snapshot-");
         bed.s3.download(SECONDARY, backup.get("filePath").asText(), work.resolve("s.gpg"));
         TestKeys.shared().decryptGunzip(work.resolve("s.gpg"), work.resolve("s.jsonl"));
-        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, String[]> out = new LinkedHashMap<>();
         for (String line : Files.readAllLines(work.resolve("s.jsonl"))) {
             JsonNode n = Json.mapper().readTree(line);
-            out.put(n.get("key").asText(), n.get("sha256").asText());
-            assertThat(n.get("object").asText()).endsWith(n.get("sha256").asText() + ".gz.gpg");
+            String sha = n.get("sha256").asText();
+            String object = n.get("object").asText();
+            out.put(n.get("key").asText(), new String[] {sha, object});
+            if (n.get("size").asLong() < 1 << 20) {
+                assertThat(object).startsWith("gorgen-backup/tenant-1/documents/packs/").endsWith(".tar.gz.gpg");
+            } else {
+                assertThat(object).endsWith("/documents/content/" + sha.substring(0, 2) + "/" + sha + ".gz.gpg");
+            }
         }
         return out;
     }
@@ -133,10 +146,15 @@ class DocumentsBackupTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    static List<String> contentKeys(String bucket) {
+    /** Stored contents and packs. */
+    static List<String> storedObjects(String bucket) {
         // (S3Proxy's filesystem store also lists its folders, as keys ending in "/")
-        return bed.s3.keys(bucket, "gorgen-backup/tenant-1/documents/content/").stream()
-                .filter(k -> k.endsWith(".gz.gpg")).toList();
+        List<String> out = new ArrayList<>();
+        for (String folder : List.of("content/", "packs/")) {
+            bed.s3.keys(bucket, "gorgen-backup/tenant-1/documents/" + folder).stream().filter(k -> k.endsWith(".gz.gpg"))
+                    .forEach(out::add);
+        }
+        return out;
     }
 
     @Test
@@ -150,18 +168,27 @@ class DocumentsBackupTest {
         assertThat(m.at("/counts/newContents").asInt()).isEqualTo(distinct.size());
         assertThat(m.toString()).as("no names in the manifest").doesNotContain("laudo").doesNotContain("pacientes/");
         assertThat(snapshot(full)).isEqualTo(new java.util.TreeMap<>(want));
-        assertThat(contentKeys(PRIMARY)).hasSize(distinct.size());
-        assertThat(contentKeys(SECONDARY)).hasSize(distinct.size());
-        assertThat(etagVerifications()).as("every content, multipart ones included, verified by the server's ETag in "
-                + "both buckets, without reading it back").isEqualTo(2.0 * distinct.size());
+        // the 3 large contents as their own objects, the small ones in a few packs (one per parallel reader at most)
+        int packs = m.at("/counts/newPacks").asInt();
+        assertThat(packs).isBetween(1, 6);
+        assertThat(storedObjects(PRIMARY)).hasSize(3 + packs);
+        assertThat(storedObjects(SECONDARY)).hasSize(3 + packs);
+        assertThat(etagVerifications()).as("every stored object, multipart ones included, verified by the server's ETag "
+                + "in both buckets, without reading it back").isEqualTo(2.0 * (3 + packs));
 
-        // a stored content is the document, with gpg --decrypt | gunzip
+        // a stored content is the document, with gpg --decrypt | gunzip; a pack gives its contents with | tar -x
         String big = "exames/imagem grande 1.dcm";
         Path work = Files.createTempDirectory("doc-content-");
         bed.s3.download(SECONDARY, "gorgen-backup/tenant-1/documents/content/" + want.get(big).substring(0, 2) + "/"
                 + want.get(big) + ".gz.gpg", work.resolve("c.gpg"));
         TestKeys.shared().decryptGunzip(work.resolve("c.gpg"), work.resolve("c"));
         assertThat(Files.readAllBytes(work.resolve("c"))).isEqualTo(source.get(big));
+        String small = "pacientes/3/laudo ção nº 3.pdf";
+        bed.s3.download(SECONDARY, snapshotObjects(full).get(small)[1], work.resolve("p.gpg"));
+        TestKeys.shared().decryptGunzip(work.resolve("p.gpg"), work.resolve("p.tar"));
+        String sha = want.get(small);
+        assertThat(br.com.gorgen.backup.testbed.Cli.bash("tar -xf " + work.resolve("p.tar") + " "
+                + sha.substring(0, 2) + "/" + sha + " -O | sha256sum", Map.of(), 60).stdout()).startsWith(sha);
 
         // change 3, add 4 (one of them a copy of existing content), delete 5
         List<String> keys = new ArrayList<>(source.keySet());
@@ -182,16 +209,16 @@ class DocumentsBackupTest {
         assertThat(mi.at("/counts/newContents").asInt()).as("the copy's content was stored already").isEqualTo(6);
         assertThat(mi.at("/counts/reusedContents").asInt()).isEqualTo(1);
         assertThat(snapshot(incremental)).isEqualTo(new java.util.TreeMap<>(expected()));
-        assertThat(contentKeys(PRIMARY)).hasSize(distinct.size() + 6);
-        assertThat(contentKeys(SECONDARY)).hasSize(distinct.size() + 6);
+        int newPacks = mi.at("/counts/newPacks").asInt();
+        assertThat(newPacks).as("the 6 new small contents, in packs").isBetween(1, 6);
+        assertThat(storedObjects(PRIMARY)).hasSize(3 + packs + newPacks);
+        assertThat(storedObjects(SECONDARY)).hasSize(3 + packs + newPacks);
         // the older snapshot still lists the bucket as it was
         assertThat(snapshot(full)).isEqualTo(new java.util.TreeMap<>(want));
 
         // restores: the older snapshot gives back the older bucket (deleted files back, new ones absent), with a
         // corrupt primary copy of one content taken from the secondary; the newer one gives the newer bucket
-        String corrupted = want.get(keys.get(20));
-        Path stored = bed.s3.objectFile(PRIMARY, "gorgen-backup/tenant-1/documents/content/" + corrupted.substring(0, 2)
-                + "/" + corrupted + ".gz.gpg");
+        Path stored = bed.s3.objectFile(PRIMARY, snapshotObjects(full).get(keys.get(20))[1]);
         byte[] bytes = Files.readAllBytes(stored);
         bytes[bytes.length / 2] ^= 0x5a;
         Files.write(stored, bytes);

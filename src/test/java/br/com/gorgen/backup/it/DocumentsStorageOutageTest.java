@@ -43,7 +43,9 @@ class DocumentsStorageOutageTest {
         }
         bed.with("documents.s3.bucket", "app-documents").with("documents.s3.endpoint", application.endpoint())
                 .with("documents.s3.access.key", S3Server.ACCESS_KEY).with("documents.s3.secret.key", S3Server.SECRET_KEY)
-                .with("backup.documents.parallelism", "2").applyAsSystemProperties();
+                .with("backup.documents.parallelism", "2")
+                .with("backup.documents.pack.size", "100000") // packs of ~3 documents: many uploads, an outage amid them
+                .applyAsSystemProperties();
     }
 
     @AfterAll
@@ -53,7 +55,7 @@ class DocumentsStorageOutageTest {
     }
 
     private static long contentObjects() {
-        return bed.s3.keys(PRIMARY, "gorgen-backup/tenant-1/documents/content/").stream().filter(k -> k.endsWith(".gpg")).count();
+        return bed.s3.keys(PRIMARY, "gorgen-backup/tenant-1/documents/packs/").stream().filter(k -> k.endsWith(".gpg")).count();
     }
 
     @Test

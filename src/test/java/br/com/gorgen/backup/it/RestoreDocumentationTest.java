@@ -158,6 +158,9 @@ class RestoreDocumentationTest {
         docs.put("pacientes/12/exame (2).jpg", new byte[70_000]);
         docs.put("raiz.txt", "raiz".getBytes());
         docs.put("modelos/cópia idêntica.txt", "raiz".getBytes());
+        byte[] large = new byte[1_500_000]; // above the pack threshold: its own object
+        new java.util.Random(5).nextBytes(large);
+        docs.put("exames/tomografia grande.dcm", large);
         for (Map.Entry<String, byte[]> d : docs.entrySet()) {
             bed.s3.client().putObject(software.amazon.awssdk.services.s3.model.PutObjectRequest.builder()
                     .bucket(ServiceTestBed.DOCUMENTS).key(d.getKey()).build(),
@@ -169,22 +172,26 @@ class RestoreDocumentationTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> bed.backup(id).get("status").asText().equals("success"));
         JsonNode row = bed.backup(id);
 
-        // the operator downloads the snapshot folder and syncs the content folder into conteudo/
+        // the operator downloads the snapshot folder and syncs the content and pack folders into conteudo/, pacotes/
         Path work = Files.createTempDirectory("gorgen-doc-documents-");
         bed.s3.download(SECONDARY, row.get("filePath").asText(), work.resolve("snapshot.jsonl.gz.gpg"));
         bed.s3.download(SECONDARY, row.get("manifestPath").asText(), work.resolve("manifest.json"));
-        String content = "gorgen-backup/tenant-1/documents/content/";
-        for (String k : bed.s3.keys(SECONDARY, content)) {
-            if (k.endsWith(".gz.gpg")) {
-                Path local = work.resolve("conteudo").resolve(k.substring(content.length()));
-                Files.createDirectories(local.getParent());
-                bed.s3.download(SECONDARY, k, local);
+        for (String[] folder : new String[][] {{"content/", "conteudo"}, {"packs/", "pacotes"}}) {
+            String remote = "gorgen-backup/tenant-1/documents/" + folder[0];
+            for (String k : bed.s3.keys(SECONDARY, remote)) {
+                if (k.endsWith(".gz.gpg")) {
+                    Path local = work.resolve(folder[1]).resolve(k.substring(remote.length()));
+                    Files.createDirectories(local.getParent());
+                    bed.s3.download(SECONDARY, k, local);
+                }
             }
         }
+        assertThat(work.resolve("conteudo")).isDirectory();
+        assertThat(work.resolve("pacotes")).isDirectory();
         Cli.Result result = Cli.bash("set -e\ncd " + work + "\n" + documentedBlock("documents-steps"),
                 Map.of("GNUPGHOME", keys.resolve("gnupg").toString()), 120);
         assertThat(result.exitCode()).as(result.stderr()).isZero();
-        assertThat(result.stdout()).contains("snapshot.jsonl.gz.gpg: OK").contains("documentos restaurados: 4 de 4");
+        assertThat(result.stdout()).contains("snapshot.jsonl.gz.gpg: OK").contains("documentos restaurados: 5 de 5");
         for (Map.Entry<String, byte[]> d : docs.entrySet()) {
             assertThat(Files.readAllBytes(work.resolve("restaurados").resolve(d.getKey()))).as(d.getKey())
                     .isEqualTo(d.getValue());
