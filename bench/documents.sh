@@ -429,7 +429,8 @@ timeline() {
     ts=$(date -d "$(cut -c1-23 <<<"$line")" +%s.%N 2>/dev/null || true)
     [[ -n $ts ]] && out="listing + plan $(f1 "$ts - $t0") s"
   fi
-  last=$(find "$S3DIR/$PRIMARY_BUCKET" -path '*/documents/content/*' -type f -newermt "@${t0%.*}" -printf '%T@\n' 2>/dev/null |
+  last=$(find "$S3DIR/$PRIMARY_BUCKET" \( -path '*/documents/content/*' -o -path '*/documents/packs/*' \) -type f \
+    -newermt "@${t0%.*}" -printf '%T@\n' 2>/dev/null |
     sort -n | tail -1)
   [[ -n $last ]] && out+="${out:+, }contents stored $(f1 "$last - $t0") s"
   snap=$(find "$S3DIR/$PRIMARY_BUCKET" -path "*/$type-*-$id/snapshot.jsonl.gz.gpg" -type f -printf '%T@\n' 2>/dev/null | head -1)
@@ -492,23 +493,26 @@ LIST_SECS=$(f1 "$(now) - $t")
 # ------------------------------------------------------------------------------------------------ checks
 # the rclone target must mirror the source (the peer did the whole job)
 read -r PEER_COUNT PEER_BYTES < <(rc size "PEERDST:$PEER_BUCKET" --json | jq -r '"\(.count) \(.bytes)"')
-counts() { jq -r '.counts | "\(.objects) \(.read) \(.bytesRead) \(.unchanged) \(.deletedSincePrevious) \(.newContents) \(.reusedContents) \(.newContentStoredBytes) \(.listed) \(.excluded)"' "$1"; }
+counts() { jq -r '.counts | "\(.objects) \(.read) \(.bytesRead) \(.unchanged) \(.deletedSincePrevious) \(.newContents) \(.reusedContents) \(.newContentStoredBytes) \(.listed) \(.excluded) \(.newPacks // 0) \(.newPackedContents // 0)"' "$1"; }
 SNAP_CHECK="FAIL (no manifest.json for backup $SI_ID in $PRIMARY_BUCKET)"
 SI_OBJECTS=""
 if [[ -n $SF_MANIFEST && -f $SF_MANIFEST ]]; then
-  read -r SF_OBJECTS SF_READ SF_BYTES_READ _ _ SF_NEWC SF_REUSEDC SF_STORED _ _ < <(counts "$SF_MANIFEST")
+  read -r SF_OBJECTS SF_READ SF_BYTES_READ _ _ SF_NEWC SF_REUSEDC SF_STORED _ _ SF_PACKS SF_PACKED < <(counts "$SF_MANIFEST")
 fi
 if [[ $SI_STATUS == success && -n $SI_MANIFEST && -f $SI_MANIFEST ]]; then
-  read -r SI_OBJECTS SI_READ SI_BYTES_READ SI_UNCHANGED SI_DELETED SI_NEWC SI_REUSEDC SI_STORED SI_LISTED SI_EXCLUDED < <(counts "$SI_MANIFEST")
+  read -r SI_OBJECTS SI_READ SI_BYTES_READ SI_UNCHANGED SI_DELETED SI_NEWC SI_REUSEDC SI_STORED SI_LISTED SI_EXCLUDED SI_PACKS SI_PACKED \
+    < <(counts "$SI_MANIFEST")
   if [[ $SI_OBJECTS == "$SRC2_COUNT" ]]; then
     SNAP_CHECK="PASS (snapshot objects $SI_OBJECTS = bucket objects $SRC2_COUNT)"
   else
     SNAP_CHECK="FAIL (snapshot objects $SI_OBJECTS, bucket objects $SRC2_COUNT; listed $SI_LISTED, excluded $SI_EXCLUDED)"
   fi
 fi
-# every content object is in both buckets: as many as the two backups stored
-content_count() { find "$S3DIR/$1" -path '*/documents/content/*' -type f | wc -l; }
-content_bytes() { find "$S3DIR/$1" -path '*/documents/content/*' -type f -printf '%s\n' | awk '{ s += $1 } END { printf "%d", s }'; }
+# every stored object (contents stored alone, packs of small ones) is in both buckets: as many as the two backups stored
+content_count() { find "$S3DIR/$1" \( -path '*/documents/content/*' -o -path '*/documents/packs/*' \) -type f | wc -l; }
+content_bytes() { find "$S3DIR/$1" \( -path '*/documents/content/*' -o -path '*/documents/packs/*' \) -type f -printf '%s\n' |
+  awk '{ s += $1 } END { printf "%d", s }'; }
+EXPECTED_OBJECTS=$((${SF_NEWC:-0} - ${SF_PACKED:-0} + ${SF_PACKS:-0} + ${SI_NEWC:-0} - ${SI_PACKED:-0} + ${SI_PACKS:-0}))
 C_PRIMARY=$(content_count "$PRIMARY_BUCKET")
 C_SECONDARY=$(content_count "$SECONDARY_BUCKET")
 C_BYTES=$(content_bytes "$PRIMARY_BUCKET")
@@ -560,7 +564,7 @@ mbps() { calc "sprintf(\"%.1f\", $1 / 1048576 / $2)"; }
       if [[ -f $WORK/$type.jfr ]]; then echo "hot methods        $type (JFR, $WORK/$type.jfr)$(hot_methods "$WORK/$type.jfr")"; fi
     done
   fi
-  echo "content objects    primary $C_PRIMARY, secondary $C_SECONDARY ($(mb "$C_BYTES") MB each), expected $((${SF_NEWC:-0} + ${SI_NEWC:-0})) (new contents of both backups)"
+  echo "stored objects     primary $C_PRIMARY, secondary $C_SECONDARY ($(mb "$C_BYTES") MB each), expected $EXPECTED_OBJECTS (new contents stored alone + packs of both backups: full $((${SF_NEWC:-0} - ${SF_PACKED:-0})) + ${SF_PACKS:-0} packs of ${SF_PACKED:-0}, incremental $((${SI_NEWC:-0} - ${SI_PACKED:-0})) + ${SI_PACKS:-0} packs of ${SI_PACKED:-0})"
   echo "rclone target      $PEER_COUNT objects, $(mb "$PEER_BYTES") MB ($([[ $PEER_COUNT == "$SRC2_COUNT" && $PEER_BYTES == "$SRC2_BYTES" ]] && echo 'mirrors the source' || echo 'DIFFERS from the source'))"
   echo "snapshot count     $SNAP_CHECK"
   pf() { if [[ -n $2 ]] && awk "BEGIN { exit !($2) }"; then echo "PASS  $1"; else echo "FAIL  $1"; fi; }
@@ -569,7 +573,7 @@ mbps() { calc "sprintf(\"%.1f\", $1 / 1048576 / $2)"; }
   pf "incremental faster than rclone's incremental sync (${RATIO_PEER:-n/a})" "${RATIO_PEER_X:+$RATIO_PEER_X < $RATIO_PEER_TARGET}"
   pf "incremental snapshot lists every object of the bucket" "$([[ $SNAP_CHECK == PASS* ]] && echo 1 || echo 0)"
   pf "both buckets hold every content, under -Xmx${HEAP_MB}m without OutOfMemoryError" \
-    "$([[ $C_PRIMARY == "$C_SECONDARY" && $C_PRIMARY == $((${SF_NEWC:-0} + ${SI_NEWC:-0})) && $OOM == no ]] && echo 1 || echo 0)"
+    "$([[ $C_PRIMARY == "$C_SECONDARY" && $C_PRIMARY == "$EXPECTED_OBJECTS" && $OOM == no ]] && echo 1 || echo 0)"
 } | tee "$REPORT"
 
 if [[ $SI_STATUS != success ]]; then

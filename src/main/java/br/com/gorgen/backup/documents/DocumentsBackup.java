@@ -75,6 +75,7 @@ public class DocumentsBackup {
         final AtomicLong newContentBytes = new AtomicLong();
         final AtomicLong reusedContents = new AtomicLong();
         final AtomicLong packs = new AtomicLong();
+        final AtomicLong packedContents = new AtomicLong();
         final int listed;
         final int excluded;
         final DocumentPacks packing;
@@ -268,6 +269,7 @@ public class DocumentsBackup {
                         pack.objectKey()));
             }
             run.packs.incrementAndGet();
+            run.packedContents.addAndGet(pack.members().size());
         } else {
             a = ((Item) stored).archive();
             contents.add(new DocumentsCatalog.Content(a.plainSha256(), a.plainBytes(), a.storedSha256(), a.storedBytes(),
@@ -363,6 +365,7 @@ public class DocumentsBackup {
         counts.put("newContentStoredBytes", run.newContentBytes.get());
         counts.put("reusedContents", run.reusedContents.get());
         counts.put("newPacks", run.packs.get());
+        counts.put("newPackedContents", run.packedContents.get());
         m.put("counts", counts);
         m.put("contentLayout", layout.documentContent("0".repeat(64)).replace("0".repeat(64), "<sha256>")
                 .replace("/00/", "/<first two hex digits>/"));
