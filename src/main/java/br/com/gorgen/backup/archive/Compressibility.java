@@ -22,18 +22,23 @@ public final class Compressibility {
         if (n < 512) {
             return false; // too little to judge; compressing it costs nothing anyway
         }
-        Deflater deflater = new Deflater(1, true);
-        try {
-            deflater.setInput(b, off + len - n, n);
-            deflater.finish();
-            byte[] out = new byte[n + 64];
-            int produced = 0;
-            while (!deflater.finished() && produced < out.length) {
-                produced += deflater.deflate(out, produced, out.length - produced);
-            }
-            return produced >= n * INCOMPRESSIBLE_RATIO;
-        } finally {
-            deflater.end();
+        Probe probe = PROBE.get();
+        Deflater deflater = probe.deflater;
+        deflater.reset();
+        deflater.setInput(b, off + len - n, n);
+        deflater.finish();
+        int produced = 0;
+        while (!deflater.finished() && produced < probe.out.length) {
+            produced += deflater.deflate(probe.out, produced, probe.out.length - produced);
         }
+        return produced >= n * INCOMPRESSIBLE_RATIO;
     }
+
+    /** One deflater and buffer per thread: a fresh zlib state per sample costs more than the sample. */
+    private static final class Probe {
+        final Deflater deflater = new Deflater(1, true);
+        final byte[] out = new byte[SAMPLE + 64];
+    }
+
+    private static final ThreadLocal<Probe> PROBE = ThreadLocal.withInitial(Probe::new);
 }

@@ -9,6 +9,7 @@ import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -106,6 +107,7 @@ public class DocumentsBackup {
     private final int tenantId;
     private final String verify;
     private final Packing packing;
+    private final ThreadLocal<byte[]> smallBuffers = new ThreadLocal<>();
 
     /**
      * Contents smaller than {@code threshold} bytes are gathered into packs of about {@code size} bytes
@@ -184,12 +186,13 @@ public class DocumentsBackup {
         try (InputStream in = source.getObject(GetObjectRequest.builder().bucket(bucket).key(prefix + o.key()).build())) {
             InputStream rest = in;
             if (o.size() < packing.threshold()) {
-                byte[] data = in.readNBytes((int) packing.threshold());
-                if (data.length < packing.threshold()) {
-                    readSmall(exchange, run, o, data);
+                byte[] data = smallBuffer();
+                int n = in.readNBytes(data, 0, data.length);
+                if (n < data.length) {
+                    readSmall(exchange, run, o, data, n);
                     return;
                 }
-                rest = new SequenceInputStream(new ByteArrayInputStream(data), in); // it grew since the listing
+                rest = new SequenceInputStream(new ByteArrayInputStream(data.clone()), in); // it grew since the listing
             }
             a = archiver.archiveInline(rest, spool, "document");
         } catch (NoSuchKeyException e) {
@@ -207,9 +210,21 @@ public class DocumentsBackup {
         storeHeaders(exchange, a, layout.documentContent(a.plainSha256()));
     }
 
-    private void readSmall(Exchange exchange, Run run, ListedObject o, byte[] data) throws Exception {
-        String sha = Sha256.of(data);
-        DocumentPacks.Sealed filled = newContent(run, o, data.length, sha) ? run.packing.add(sha, data, data.length) : null;
+    /** The calling thread's buffer for small documents (reused: a pack copies what it takes). */
+    private byte[] smallBuffer() {
+        byte[] b = smallBuffers.get();
+        if (b == null || b.length != packing.threshold()) {
+            b = new byte[(int) packing.threshold()];
+            smallBuffers.set(b);
+        }
+        return b;
+    }
+
+    private void readSmall(Exchange exchange, Run run, ListedObject o, byte[] data, int length) throws Exception {
+        MessageDigest digest = Sha256.newDigest();
+        digest.update(data, 0, length);
+        String sha = Sha256.hex(digest);
+        DocumentPacks.Sealed filled = newContent(run, o, length, sha) ? run.packing.add(sha, data, length) : null;
         if (filled == null) {
             exchange.getIn().setHeader(STORE_CONTENT, false); // stored already, or later with its pack
             return;
