@@ -289,6 +289,8 @@ public class BackupConfiguration implements CamelConfiguration {
         config.setMaximumPoolSize(4);
         config.setMinimumIdle(0);
         config.setConnectionTimeout(5000);
+        // batches (documents state and content index: thousands of rows) as multi-row INSERTs, not one round trip each
+        config.addDataSourceProperty("rewriteBatchedStatements", "true");
         // the service starts even when the database is down; calls fail with a clear error until it is back
         config.setInitializationFailTimeout(-1);
         return new HikariDataSource(config);
