@@ -13,7 +13,8 @@
 #   1. rclone sync source -> target (full)               4. rclone sync source -> target again (incremental)
 #   2. the service's documents-full backup               5. the service's documents-incremental backup
 #   3. (not timed) rewrites 1 % of the objects with new content, adds and deletes a few
-# and prints times, MB/s, the ratios, the service's peak RSS (VmHWM, -Xmx256m) and PASS/FAIL lines for the three
+# (after step 1, for context only, rclone also syncs the source to two fresh buckets at once: the two copies the service
+# makes; BENCH_DOCS_TWO_TARGETS=0 skips it) and prints times, MB/s, the ratios, the service's peak RSS (VmHWM, -Xmx256m) and PASS/FAIL lines for the three
 # targets: full <= 1.5 x rclone full, incremental < 10 % of the full, incremental faster than rclone's incremental.
 # It also checks that the incremental's snapshot (manifest.json counts.objects) equals the bucket's object count.
 # Everything lives under bench/work/documents/ (git-ignored); the bulky bucket data is deleted on exit unless
@@ -444,6 +445,29 @@ cp "$RUN/dataset.tsv" "$RUN/current.tsv" # key -> size of what the source holds 
 peer_sync full
 PF_SECS=$P_SECS PF_CPU=$P_CPU PF_S3CPU=$P_S3CPU PF_NEW=$P_NEW PF_BYTES=$P_BYTES PF_LOAD=$P_LOAD
 
+# 1b. (context, not a target) rclone full to two fresh buckets at once: the same two copies the service makes
+PT_SECS=""
+if [[ ${BENCH_DOCS_TWO_TARGETS:-1} == 1 ]]; then
+  settle
+  mkdir -p "$S3DIR/bench-rclone-two-a" "$S3DIR/bench-rclone-two-b"
+  log "rclone sync $SRC_BUCKET -> bench-rclone-two-a and -two-b at once (context)"
+  c0=$(cpu_children $$)
+  s0=$(cpu_self "$S3_PID")
+  t0=$(now)
+  timeout "$STEP_TIMEOUT" env -u AWS_CA_BUNDLE rclone sync "DOCSRC:$SRC_BUCKET" "PEERDST:bench-rclone-two-a" \
+    ${RCLONE_EXTRA[@]+"${RCLONE_EXTRA[@]}"} --log-file "$RUN/rclone-two-a.log" &
+  two_a=$!
+  timeout "$STEP_TIMEOUT" env -u AWS_CA_BUNDLE rclone sync "DOCSRC:$SRC_BUCKET" "PEERDST:bench-rclone-two-b" \
+    ${RCLONE_EXTRA[@]+"${RCLONE_EXTRA[@]}"} --log-file "$RUN/rclone-two-b.log" &
+  two_b=$!
+  wait "$two_a" && wait "$two_b" || die "rclone sync to two targets failed"
+  PT_SECS=$(f2 "$(now) - $t0")
+  PT_CPU=$(f1 "$(cpu_children $$) - $c0")
+  PT_S3CPU=$(f1 "$(cpu_self "$S3_PID") - $s0")
+  log "rclone (full, two targets at once): ${PT_SECS} s"
+  rm -rf "$S3DIR/bench-rclone-two-a" "$S3DIR/bench-rclone-two-b"
+fi
+
 # 2. service full
 service_backup documents-full
 SF_ID=$B_ID SF_STATUS=$B_STATUS SF_SECS=$B_SECS SF_CPU=$B_CPU SF_S3CPU=$B_S3CPU SF_RSS=$B_RSS_MAX_KB SF_LOAD=$B_LOAD
@@ -537,6 +561,9 @@ mbps() { calc "sprintf(\"%.1f\", $1 / 1048576 / $2)"; }
   echo "rclone full        ${PF_SECS} s  $(mbps "$SRC_BYTES" "$PF_SECS") MB/s  ($PF_NEW objects copied, $(mb "$PF_BYTES") MB; CPU rclone ${PF_CPU} s, S3Proxy ${PF_S3CPU} s; load before ${PF_LOAD})"
   echo "service full       ${SF_SECS} s  $(mbps "$SRC_BYTES" "$SF_SECS") MB/s  (backup $SF_ID, POST to success; read ${SF_READ:-?} objects, $(mb "${SF_BYTES_READ:-0}") MB; new contents ${SF_NEWC:-?}, reused ${SF_REUSEDC:-?}, stored $(mb "${SF_STORED:-0}") MB x 2 buckets; CPU JVM ${SF_CPU} s, S3Proxy ${SF_S3CPU} s; load before ${SF_LOAD})"
   echo "service timeline   ${SF_TIMELINE:-?} (from the POST)"
+  if [[ -n $PT_SECS ]]; then
+    echo "rclone full x2     ${PT_SECS} s  (context: two syncs at once to two fresh buckets, the two copies the service makes; CPU rclone ${PT_CPU} s, S3Proxy ${PT_S3CPU} s; service full / this: $(f2 "$SF_SECS / $PT_SECS"))"
+  fi
   RATIO_FULL=$(f2 "$SF_SECS / $PF_SECS")
   RATIO_FULL_X=$(calc "$SF_SECS / $PF_SECS")
   echo "ratio full         ${RATIO_FULL} (service full / rclone full, target <= $RATIO_FULL_TARGET)"

@@ -132,7 +132,7 @@ public record BackupSettings(
                         r.integer("backup.documents.gzip.level", 1),
                         r.text("backup.documents.verify", "etag").strip().toLowerCase(java.util.Locale.ROOT),
                         r.integer("backup.documents.list.slow.page.ms", 250),
-                        r.integer("backup.documents.pack.threshold", 1 << 20), r.integer("backup.documents.pack.size", 16 << 20)),
+                        r.integer("backup.documents.pack.threshold", 1 << 20), r.integer("backup.documents.pack.size", 12 << 20)),
                 Arrays.stream(r.text("backup.config.paths", "").split(",")).map(String::strip).filter(x -> !x.isEmpty())
                         .toList());
     }
