@@ -1,0 +1,77 @@
+package br.com.gorgen.backup.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import br.com.gorgen.backup.settings.S3Target;
+import br.com.gorgen.backup.support.Sha256;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * What the S3 client puts on the wire for a single PUT over plain HTTP: the body as it is, signed by its SHA-256, not
+ * the SDK's {@code aws-chunked} signed chunks (which S3-compatible servers parse slowly or not at all), and no
+ * {@code Expect: 100-continue} round trip. A one-request HTTP listener records the request.
+ */
+class S3ClientFactoryTest {
+    @Test
+    void aSinglePutOverHttpSendsThePlainBodySignedByItsSha256(@TempDir Path dir) throws Exception {
+        byte[] content = new byte[300_000];
+        new Random(11).nextBytes(content);
+        Path file = dir.resolve("pack.tar.gz.gpg");
+        Files.write(file, content);
+        try (ServerSocket server = new ServerSocket(0)) {
+            CompletableFuture<List<String>> headers = CompletableFuture.supplyAsync(() -> answerOnePut(server));
+            try (S3Client client = S3ClientFactory.create(new S3Target("primary", "http://127.0.0.1:" + server.getLocalPort(),
+                    "us-east-1", "key", "secret", "b"), true, "when_required")) {
+                client.putObject(b -> b.bucket("b").key("k"), RequestBody.fromFile(file));
+            }
+            List<String> h = headers.get(30, TimeUnit.SECONDS);
+            assertThat(h).noneMatch(l -> l.toLowerCase().startsWith("content-encoding: aws-chunked"))
+                    .noneMatch(l -> l.toLowerCase().startsWith("expect:"))
+                    .anyMatch(l -> l.equalsIgnoreCase("x-amz-content-sha256: " + Sha256.of(content)))
+                    .anyMatch(l -> l.equalsIgnoreCase("content-length: " + content.length));
+        }
+    }
+
+    /** Reads one request (headers, then Content-Length bytes) and answers 200 with an ETag. */
+    private static List<String> answerOnePut(ServerSocket server) {
+        try (Socket s = server.accept()) {
+            var in = s.getInputStream();
+            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.ISO_8859_1), 1);
+            List<String> lines = new ArrayList<>();
+            long length = 0;
+            for (String line = reader.readLine(); line != null && !line.isEmpty(); line = reader.readLine()) {
+                lines.add(line);
+                if (line.toLowerCase().startsWith("content-length:")) {
+                    length = Long.parseLong(line.substring(15).strip());
+                }
+            }
+            for (long i = 0; i < length; i++) {
+                reader.read();
+            }
+            OutputStream out = s.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nETag: \"abc\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            return lines;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
