@@ -45,6 +45,17 @@ class DocumentReadRuleTest {
         s3 = new S3Server("docs");
         s3.client().putObject(PutObjectRequest.builder().bucket("docs").key("pacientes/laudo.pdf").build(),
                 RequestBody.fromString("laudo"));
+        s3.client().putObject(PutObjectRequest.builder().bucket("docs").key("pacientes/vazio.txt").build(),
+                RequestBody.fromBytes(new byte[0]));
+        s3.client().putObject(PutObjectRequest.builder().bucket("docs").key("exames/cresceu.dcm").build(),
+                RequestBody.fromBytes(GREW));
+    }
+
+    /** A document listed small that is larger than the pack threshold when read (replaced in between). */
+    private static final byte[] GREW = new byte[3 << 20];
+
+    static {
+        new java.util.Random(12).nextBytes(GREW);
     }
 
     @AfterAll
@@ -135,5 +146,38 @@ class DocumentReadRuleTest {
         br.com.gorgen.backup.testbed.Cli.Result tar = br.com.gorgen.backup.testbed.Cli.bash("tar -xf " + out.resolve("pack.tar")
                 + " -C " + out + " && cat " + out.resolve(sha.substring(0, 2)).resolve(sha), java.util.Map.of(), 60);
         assertThat(tar.stdout()).isEqualTo("laudo");
+    }
+
+    @Test
+    void aDocumentThatGrewPastThePackThresholdAfterTheListingIsStoredAlone() throws Exception {
+        DocumentsBackup.Run run = run();
+        Exchange exchange = item("exames/cresceu.dcm", run); // listed as 5 bytes
+        backup(s3.client(), new DocumentsBackup.Packing(1 << 20, 12 << 20)).read(exchange);
+        String sha = br.com.gorgen.backup.support.Sha256.of(GREW);
+        assertThat(exchange.getIn().getHeader(DocumentsBackup.STORE_CONTENT, Boolean.class)).isTrue();
+        assertThat(exchange.getIn().getHeader(BackupHeaders.STORE_KEY, String.class))
+                .isEqualTo(LAYOUT.documentContent(sha));
+        assertThat(run.entries).singleElement().satisfies(e -> {
+            assertThat(e.size()).isEqualTo(GREW.length);
+            assertThat(e.sha256()).isEqualTo(sha);
+        });
+        Path out = Files.createTempDirectory("grew-");
+        TestKeys.shared().decryptGunzip(Path.of(exchange.getIn().getHeader(BackupHeaders.STORE_FILE, String.class)),
+                out.resolve("d"));
+        assertThat(Files.readAllBytes(out.resolve("d"))).isEqualTo(GREW);
+    }
+
+    @Test
+    void anEmptyDocumentIsPackedAndComesBackEmpty() throws Exception {
+        DocumentsBackup.Run run = run();
+        Exchange exchange = item("pacientes/vazio.txt", run);
+        backup(s3.client(), new DocumentsBackup.Packing(1 << 20, 1)).read(exchange);
+        String sha = br.com.gorgen.backup.support.Sha256.of(new byte[0]);
+        assertThat(exchange.getIn().getHeader(BackupHeaders.STORE_KEY, String.class)).contains("/documents/packs/");
+        Path out = Files.createTempDirectory("empty-");
+        TestKeys.shared().decryptGunzip(Path.of(exchange.getIn().getHeader(BackupHeaders.STORE_FILE, String.class)),
+                out.resolve("pack.tar"));
+        br.com.gorgen.backup.testbed.Cli.bash("tar -xf " + out.resolve("pack.tar") + " -C " + out, java.util.Map.of(), 60);
+        assertThat(out.resolve(sha.substring(0, 2)).resolve(sha)).exists().isEmptyFile();
     }
 }
