@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
 
 import br.com.gorgen.backup.archive.ArchiveResult;
 import br.com.gorgen.backup.archive.BackupArchiver;
@@ -37,11 +38,11 @@ final class DocumentPacks {
     private final BackupArchiver archiver;
     private final Path workDir;
     private final long packSize;
-    private final java.util.function.Function<String, String> keyOfPack;
+    private final Function<String, String> keyOfPack;
     private final ConcurrentLinkedQueue<Open> idle = new ConcurrentLinkedQueue<>();
 
     /** @param keyOfPack the object key of a pack, from the SHA-256 of its tar */
-    DocumentPacks(BackupArchiver archiver, Path workDir, long packSize, java.util.function.Function<String, String> keyOfPack) {
+    DocumentPacks(BackupArchiver archiver, Path workDir, long packSize, Function<String, String> keyOfPack) {
         this.archiver = archiver;
         this.workDir = workDir;
         this.packSize = packSize;

@@ -44,7 +44,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 /**
  * Backup of the application's documents bucket. Lists the bucket (prefix, exclusions), compares with the newest
  * snapshot's state, reads what is new or changed (everything, for a full backup), and stores each content once,
- * encrypted and named by its SHA-256, in both buckets (verified). The snapshot lists every object with its SHA-256,
+ * encrypted, in both buckets (verified): small ones gathered into packs ({@link DocumentPacks}), large ones as their
+ * own object named by their SHA-256. The snapshot lists every object with its SHA-256,
  * so that any kept snapshot restores the bucket as it was, deletions included; it is stored encrypted as the
  * backup's artifact, with a manifest that holds counts and sizes but no names.
  *
