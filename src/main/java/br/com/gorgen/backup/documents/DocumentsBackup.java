@@ -76,7 +76,7 @@ public class DocumentsBackup {
         final AtomicLong newContents = new AtomicLong();
         final AtomicLong newContentBytes = new AtomicLong();
         final AtomicLong reusedContents = new AtomicLong();
-        final AtomicLong packs = new AtomicLong();
+        final AtomicLong newPacks = new AtomicLong();
         final AtomicLong packedContents = new AtomicLong();
         final int listed;
         final int excluded;
@@ -284,7 +284,7 @@ public class DocumentsBackup {
                 contents.add(new DocumentsCatalog.Content(m.sha256(), m.size(), a.storedSha256(), a.storedBytes(),
                         pack.objectKey()));
             }
-            run.packs.incrementAndGet();
+            run.newPacks.incrementAndGet();
             run.packedContents.addAndGet(pack.members().size());
         } else {
             a = ((Item) stored).archive();
@@ -380,7 +380,7 @@ public class DocumentsBackup {
         counts.put("newContents", run.newContents.get());
         counts.put("newContentStoredBytes", run.newContentBytes.get());
         counts.put("reusedContents", run.reusedContents.get());
-        counts.put("newPacks", run.packs.get());
+        counts.put("newPacks", run.newPacks.get());
         counts.put("newPackedContents", run.packedContents.get());
         m.put("counts", counts);
         m.put("contentLayout", layout.documentContent("0".repeat(64)).replace("0".repeat(64), "<sha256>")
