@@ -145,7 +145,8 @@ public class BackupConfiguration implements CamelConfiguration {
         PgpRecipients recipients = EncryptionKeyProvisioner.provision(settings.pgpPublicKeyFile(), settings.dataDir());
         registry.bind("databaseDumper", new DatabaseDumper(source, settings.dumpCommand(), settings.dumpExtraArgs(),
                 settings.catalogInSource() ? OWN_TABLES : List.of()));
-        BackupArchiver archiver = new BackupArchiver(new PgpEncryptor(recipients), settings.gzipLevel(), settings.partSize());
+        // dumps, binary logs and configuration archives are always read back after upload: no ETag (MD5) to compute
+        BackupArchiver archiver = new BackupArchiver(new PgpEncryptor(recipients), settings.gzipLevel(), 0);
         registry.bind("backupArchiver", archiver);
         registry.bind("configFilesArchiver", new ConfigFilesArchiver(settings.configPaths().stream().map(Path::of).toList(),
                 archiver));

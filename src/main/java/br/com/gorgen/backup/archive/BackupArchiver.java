@@ -39,16 +39,16 @@ public class BackupArchiver implements Processor {
 
     private final PgpEncryptor encryptor;
     private final int gzipLevel;
-    private final long partSize;
+    private final long etagPartSize;
 
     /**
-     * @param partSize the store routes' multipart part size, to compute the ETag the server will report for the
-     *     artifact (see {@link S3Etag})
+     * @param etagPartSize the store routes' multipart part size, to compute the ETag the server will report for each
+     *     artifact (see {@link S3Etag}); 0 for artifacts that are always read back, which then need no MD5 pass
      */
-    public BackupArchiver(PgpEncryptor encryptor, int gzipLevel, long partSize) {
+    public BackupArchiver(PgpEncryptor encryptor, int gzipLevel, long etagPartSize) {
         this.encryptor = encryptor;
         this.gzipLevel = gzipLevel;
-        this.partSize = partSize;
+        this.etagPartSize = etagPartSize;
     }
 
     @Override
@@ -163,7 +163,8 @@ public class BackupArchiver implements Processor {
         Sink(Path target, String literalName) throws IOException {
             this.target = target;
             this.file = new BufferedOutputStream(Files.newOutputStream(target, StandardOpenOption.CREATE_NEW), 1 << 16);
-            this.stored = new DigestingCounter(file, Sha256.newDigest(), new S3Etag(partSize));
+            this.stored = new DigestingCounter(file, Sha256.newDigest(),
+                    etagPartSize > 0 ? new S3Etag(etagPartSize) : null);
             OutputStream encrypting;
             try {
                 encrypting = encryptor.encryptingStream(stored, literalName);
@@ -199,7 +200,7 @@ public class BackupArchiver implements Processor {
 
         ArchiveResult result(long plainBytes, MessageDigest plainDigest) {
             return new ArchiveResult(target, plainBytes, Sha256.hex(plainDigest), stored.count, Sha256.hex(stored.digest),
-                    stored.etag.expected());
+                    stored.etag == null ? null : stored.etag.expected());
         }
 
         /** Closes and deletes the partial file; returns what to throw (a RuntimeException is thrown as it is). */
@@ -328,7 +329,9 @@ public class BackupArchiver implements Processor {
         public void write(byte[] b, int off, int len) throws IOException {
             out.write(b, off, len);
             digest.update(b, off, len);
-            etag.update(b, off, len);
+            if (etag != null) {
+                etag.update(b, off, len);
+            }
             count += len;
         }
     }
