@@ -10,6 +10,8 @@
 # source with COUNT generated documents of SIZE_MB in total (mostly 20-300 KB, 4 % multi-MB; Portuguese names with
 # spaces and accents in nested folders; PDF/JPEG/DOCX/DICOM-like binaries and compressible XML/TXT), then measures,
 # in this order and in the same run:
+#   0. (not timed against anything) the service backs up a smaller warm-up set first, which is then deleted: the
+#      service is a long-running daemon whose weekly full backup runs with its code compiled (BENCH_DOCS_WARMUP)
 #   1. rclone sync source -> target (full)               4. rclone sync source -> target again (incremental)
 #   2. the service's documents-full backup               5. the service's documents-incremental backup
 #   3. (not timed) rewrites 1 % of the objects with new content, adds and deletes a few
@@ -23,6 +25,9 @@
 # Settings (environment):
 #   BENCH_DOCS_COUNT, BENCH_DOCS_SIZE_MB   dataset (arguments win)            default 10000, 2048
 #   BENCH_DOCS_CHANGE_PCT                  share of objects rewritten         default 1
+#   BENCH_DOCS_WARMUP                      documents of the warm-up backup    default COUNT / 5 (at least 200), a
+#                                          before the measured steps (a       fifth of SIZE_MB; 0 = none: the full
+#                                          different set, then deleted)       backup is the cold JVM's first work
 #   BENCH_RCLONE_FLAGS                     extra flags for both rclone syncs  default none (rclone's defaults:
 #                                                                             --transfers 4 --checkers 8)
 #   BENCH_DOCS_PARALLELISM                 BACKUP_DOCUMENTS_PARALLELISM       default: the service's (8)
@@ -45,8 +50,10 @@ WORK=$BENCH_DIR/work/documents
 COUNT=${1:-${BENCH_DOCS_COUNT:-10000}}
 SIZE_MB=${2:-${BENCH_DOCS_SIZE_MB:-2048}}
 CHANGE_PCT=${BENCH_DOCS_CHANGE_PCT:-1}
+WARMUP=${BENCH_DOCS_WARMUP:-$((COUNT / 5 > 200 ? COUNT / 5 : 200))}
+WARMUP_MB=$((SIZE_MB / 5 > 1 ? SIZE_MB / 5 : 1))
 if ! [[ $COUNT =~ ^[0-9]+$ && $SIZE_MB =~ ^[0-9]+$ ]] || ((COUNT < 20 || COUNT > 1000000 || SIZE_MB < 1)) ||
-  ! [[ $CHANGE_PCT =~ ^[0-9]+([.][0-9]+)?$ ]]; then
+  ! [[ $CHANGE_PCT =~ ^[0-9]+([.][0-9]+)?$ && $WARMUP =~ ^[0-9]+$ ]]; then
   echo "usage: $0 [COUNT [SIZE_MB]]   (COUNT >= 20, default 10000; SIZE_MB default 2048; BENCH_DOCS_CHANGE_PCT default 1)" >&2
   exit 2
 fi
@@ -147,7 +154,7 @@ read -r -a RCLONE_EXTRA <<<"${BENCH_RCLONE_FLAGS:-}"
 # ------------------------------------------------------------------------------------------------ dataset
 write_docs_generator() {
   cat >"$RUN/docs_gen.py" <<'PYEOF'
-# gen OUT COUNT SIZE_MB LIST      -> COUNT documents under OUT, LIST: key \t size \t kind per line
+# gen OUT COUNT SIZE_MB LIST [SEED] -> COUNT documents under OUT, LIST: key \t size \t kind per line
 # change OUT LIST PCT DELETED     -> rewritten + new documents under OUT, deleted keys in DELETED; prints the counts
 import math, os, random, shutil, sys
 
@@ -247,7 +254,7 @@ def write(out, key, data):
 
 if mode == "gen":
     out, count, total, listing = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]) * 1048576, sys.argv[5]
-    r = random.Random(20240601)
+    r = random.Random(int(sys.argv[6]) if len(sys.argv) > 6 else 20240601)
     pool = text_pool(r, 4 << 20)
     npat = max(1, count // 12)
     n_large = max(1, round(count * 0.04))
@@ -318,21 +325,12 @@ PYEOF
 }
 write_docs_generator
 
-log "generating $COUNT documents, ~$SIZE_MB MB, in $RUN/gen"
-t=$(now)
-read -r GEN_COUNT GEN_BYTES < <(python3 "$RUN/docs_gen.py" gen "$RUN/gen" "$COUNT" "$SIZE_MB" "$RUN/dataset.tsv")
-log "generated $GEN_COUNT documents, $(mb "$GEN_BYTES") MB in $(f1 "$(now) - $t") s; uploading them to $SRC_BUCKET (rclone copy, not timed)"
-t=$(now)
-timeout "$STEP_TIMEOUT" env -u AWS_CA_BUNDLE rclone copy "$RUN/gen" "DOCSRC:$SRC_BUCKET" --transfers 8 --log-file "$RUN/rclone-upload.log" ||
-  { tail -20 "$RUN/rclone-upload.log" >&2; die "uploading the dataset failed"; }
-rm -rf "$RUN/gen"
-read -r SRC_COUNT SRC_BYTES < <(rc size "DOCSRC:$SRC_BUCKET" --json | jq -r '"\(.count) \(.bytes)"')
-[[ $SRC_COUNT == "$GEN_COUNT" && $SRC_BYTES == "$GEN_BYTES" ]] ||
-  die "source bucket holds $SRC_COUNT objects / $SRC_BYTES bytes, generated $GEN_COUNT / $GEN_BYTES"
-log "source bucket: $SRC_COUNT objects, $(mb "$SRC_BYTES") MB (uploaded in $(f1 "$(now) - $t") s)"
-DATA_MIX=$(awk -F'\t' '{ n[$3]++; b[$3] += $2; if ($2 >= 1048576) { big++; bigb += $2 } }
-  END { for (k in n) printf "%s %d/%.0f MB, ", k, n[k], b[k] / 1048576; printf "objects >= 1 MB: %d (%.0f MB)", big, bigb / 1048576 }' "$RUN/dataset.tsv")
-
+# upload_dataset DIR: copies DIR into the source bucket (not timed) and deletes DIR.
+upload_dataset() {
+  timeout "$STEP_TIMEOUT" env -u AWS_CA_BUNDLE rclone copy "$1" "DOCSRC:$SRC_BUCKET" --transfers 8 --log-file "$RUN/rclone-upload.log" ||
+    { tail -20 "$RUN/rclone-upload.log" >&2; die "uploading $1 failed"; }
+  rm -rf "$1"
+}
 # ------------------------------------------------------------------------------------------------ MariaDB, key, service
 bench_start_mariadb
 mysql_root -e "CREATE DATABASE IF NOT EXISTS gorgen CHARACTER SET utf8mb4"
@@ -348,6 +346,7 @@ SERVICE_ENV_EXTRA=(
 [[ -n ${BENCH_DOCS_PARALLELISM:-} ]] && SERVICE_ENV_EXTRA+=(BACKUP_DOCUMENTS_PARALLELISM="$BENCH_DOCS_PARALLELISM")
 bench_start_service admin
 log "service up (pid $SERVICE_PID, RSS $((RSS_IDLE_KB / 1024)) MB)"
+
 
 # ------------------------------------------------------------------------------------------------ timed steps
 # peer_sync LABEL: rclone sync source -> target; sets P_SECS, P_CPU (rclone), P_S3CPU (S3Proxy), P_NEW, P_REPLACED,
@@ -438,6 +437,39 @@ timeline() {
   [[ -n $snap ]] && out+="${out:+, }snapshot stored $(f1 "$snap - $t0") s"
   echo "$out"
 }
+
+# ------------------------------------------------------------------------------------------------ warm-up (not timed)
+# The service is a long-running daemon: the weekly full backup runs in a JVM that has shipped binary logs every five
+# minutes and backed up every night for days, its hot paths long compiled. A fresh JVM spends the first minute of
+# work compiling them (the C2 compiler alone took 15 of the 82 CPU-seconds of a cold full backup of 10,000 documents
+# on 2 cores). So, by default, the service first backs up a smaller, different warm-up set (WARMUP documents, a tenth
+# of the dataset's size, under aquecimento/), reported apart; the bucket is then emptied and the measured dataset
+# uploaded. BENCH_DOCS_WARMUP=0 measures the cold JVM instead (the full backup is then the first work it does).
+W_SECS=""
+if ((WARMUP > 0)); then
+  log "warm-up: generating $WARMUP documents, ~$WARMUP_MB MB, uploading them under aquecimento/ (not timed)"
+  python3 "$RUN/docs_gen.py" gen "$RUN/warm/aquecimento" "$WARMUP" "$WARMUP_MB" "$RUN/warmup.tsv" 20240599 >/dev/null
+  upload_dataset "$RUN/warm"
+  service_backup documents-full
+  W_ID=$B_ID W_SECS=$B_SECS W_CPU=$B_CPU W_S3CPU=$B_S3CPU W_MANIFEST=$B_MANIFEST
+  [[ $B_STATUS == success ]] || { tail -40 "$SERVICE_LOG" >&2; die "the warm-up backup did not succeed ($B_STATUS${B_ERROR:+: $B_ERROR})"; }
+  timeout "$STEP_TIMEOUT" env -u AWS_CA_BUNDLE rclone delete "DOCSRC:$SRC_BUCKET" --log-file "$RUN/rclone-upload.log" ||
+    die "emptying the source bucket after the warm-up failed"
+fi
+
+# ------------------------------------------------------------------------------------------------ dataset (not timed)
+log "generating $COUNT documents, ~$SIZE_MB MB, in $RUN/gen"
+t=$(now)
+read -r GEN_COUNT GEN_BYTES < <(python3 "$RUN/docs_gen.py" gen "$RUN/gen" "$COUNT" "$SIZE_MB" "$RUN/dataset.tsv")
+log "generated $GEN_COUNT documents, $(mb "$GEN_BYTES") MB in $(f1 "$(now) - $t") s; uploading them to $SRC_BUCKET (rclone copy, not timed)"
+t=$(now)
+upload_dataset "$RUN/gen"
+read -r SRC_COUNT SRC_BYTES < <(rc size "DOCSRC:$SRC_BUCKET" --json | jq -r '"\(.count) \(.bytes)"')
+[[ $SRC_COUNT == "$GEN_COUNT" && $SRC_BYTES == "$GEN_BYTES" ]] ||
+  die "source bucket holds $SRC_COUNT objects / $SRC_BYTES bytes, generated $GEN_COUNT / $GEN_BYTES"
+log "source bucket: $SRC_COUNT objects, $(mb "$SRC_BYTES") MB (uploaded in $(f1 "$(now) - $t") s)"
+DATA_MIX=$(awk -F'\t' '{ n[$3]++; b[$3] += $2; if ($2 >= 1048576) { big++; bigb += $2 } }
+  END { for (k in n) printf "%s %d/%.0f MB, ", k, n[k], b[k] / 1048576; printf "objects >= 1 MB: %d (%.0f MB)", big, bigb / 1048576 }' "$RUN/dataset.tsv")
 
 cp "$RUN/dataset.tsv" "$RUN/current.tsv" # key -> size of what the source holds now (for rclone's byte count)
 
@@ -536,7 +568,10 @@ fi
 content_count() { find "$S3DIR/$1" \( -path '*/documents/content/*' -o -path '*/documents/packs/*' \) -type f | wc -l; }
 content_bytes() { find "$S3DIR/$1" \( -path '*/documents/content/*' -o -path '*/documents/packs/*' \) -type f -printf '%s\n' |
   awk '{ s += $1 } END { printf "%d", s }'; }
-EXPECTED_OBJECTS=$((${SF_NEWC:-0} - ${SF_PACKED:-0} + ${SF_PACKS:-0} + ${SI_NEWC:-0} - ${SI_PACKED:-0} + ${SI_PACKS:-0}))
+if [[ -n $W_SECS && -n $W_MANIFEST && -f $W_MANIFEST ]]; then
+  read -r _ W_READ W_BYTES_READ _ _ W_NEWC _ _ _ _ W_PACKS W_PACKED < <(counts "$W_MANIFEST")
+fi
+EXPECTED_OBJECTS=$((${W_NEWC:-0} - ${W_PACKED:-0} + ${W_PACKS:-0} + ${SF_NEWC:-0} - ${SF_PACKED:-0} + ${SF_PACKS:-0} + ${SI_NEWC:-0} - ${SI_PACKED:-0} + ${SI_PACKS:-0}))
 C_PRIMARY=$(content_count "$PRIMARY_BUCKET")
 C_SECONDARY=$(content_count "$SECONDARY_BUCKET")
 C_BYTES=$(content_bytes "$PRIMARY_BUCKET")
@@ -557,6 +592,11 @@ mbps() { calc "sprintf(\"%.1f\", $1 / 1048576 / $2)"; }
   echo "dataset            $SRC_COUNT objects, $(mb "$SRC_BYTES") MB (requested $COUNT / $SIZE_MB MB); $DATA_MIX"
   echo "S3 server          one S3Proxy $S3PROXY_VERSION (${BENCH_S3_PROVIDER:-filesystem} backend, -Xmx1g) for all four buckets, $S3_ENDPOINT"
   echo "rclone             $(rc version 2>/dev/null | head -1), sync DOCSRC:$SRC_BUCKET PEERDST:$PEER_BUCKET ${BENCH_RCLONE_FLAGS:-(default flags: --transfers 4 --checkers 8)}"
+  if [[ -n $W_SECS ]]; then
+    echo "service warm-up    ${W_SECS} s  $(mbps "${W_BYTES_READ:-0}" "$W_SECS") MB/s  (backup $W_ID, the freshly started JVM's first backup, of a different set of ${W_READ:-?} objects, $(mb "${W_BYTES_READ:-0}") MB, deleted afterwards; CPU JVM ${W_CPU} s, S3Proxy ${W_S3CPU} s; not compared with anything)"
+  else
+    echo "service warm-up    none (BENCH_DOCS_WARMUP=0): the full backup below is the cold JVM's first work"
+  fi
   echo "--- full"
   echo "rclone full        ${PF_SECS} s  $(mbps "$SRC_BYTES" "$PF_SECS") MB/s  ($PF_NEW objects copied, $(mb "$PF_BYTES") MB; CPU rclone ${PF_CPU} s, S3Proxy ${PF_S3CPU} s; load before ${PF_LOAD})"
   echo "service full       ${SF_SECS} s  $(mbps "$SRC_BYTES" "$SF_SECS") MB/s  (backup $SF_ID, POST to success; read ${SF_READ:-?} objects, $(mb "${SF_BYTES_READ:-0}") MB; new contents ${SF_NEWC:-?}, reused ${SF_REUSEDC:-?}, stored $(mb "${SF_STORED:-0}") MB x 2 buckets; CPU JVM ${SF_CPU} s, S3Proxy ${SF_S3CPU} s; load before ${SF_LOAD})"
@@ -591,7 +631,7 @@ mbps() { calc "sprintf(\"%.1f\", $1 / 1048576 / $2)"; }
       if [[ -f $WORK/$type.jfr ]]; then echo "hot methods        $type (JFR, $WORK/$type.jfr)$(hot_methods "$WORK/$type.jfr")"; fi
     done
   fi
-  echo "stored objects     primary $C_PRIMARY, secondary $C_SECONDARY ($(mb "$C_BYTES") MB each), expected $EXPECTED_OBJECTS (new contents stored alone + packs of both backups: full $((${SF_NEWC:-0} - ${SF_PACKED:-0})) + ${SF_PACKS:-0} packs of ${SF_PACKED:-0}, incremental $((${SI_NEWC:-0} - ${SI_PACKED:-0})) + ${SI_PACKS:-0} packs of ${SI_PACKED:-0})"
+  echo "stored objects     primary $C_PRIMARY, secondary $C_SECONDARY ($(mb "$C_BYTES") MB each), expected $EXPECTED_OBJECTS (new contents stored alone + packs of the backups: warm-up $((${W_NEWC:-0} - ${W_PACKED:-0})) + ${W_PACKS:-0} packs of ${W_PACKED:-0}, full $((${SF_NEWC:-0} - ${SF_PACKED:-0})) + ${SF_PACKS:-0} packs of ${SF_PACKED:-0}, incremental $((${SI_NEWC:-0} - ${SI_PACKED:-0})) + ${SI_PACKS:-0} packs of ${SI_PACKED:-0})"
   echo "rclone target      $PEER_COUNT objects, $(mb "$PEER_BYTES") MB ($([[ $PEER_COUNT == "$SRC2_COUNT" && $PEER_BYTES == "$SRC2_BYTES" ]] && echo 'mirrors the source' || echo 'DIFFERS from the source'))"
   echo "snapshot count     $SNAP_CHECK"
   pf() { if [[ -n $2 ]] && awk "BEGIN { exit !($2) }"; then echo "PASS  $1"; else echo "FAIL  $1"; fi; }

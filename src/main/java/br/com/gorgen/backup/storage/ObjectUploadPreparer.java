@@ -26,5 +26,11 @@ public class ObjectUploadPreparer implements Processor {
         in.setHeader(AWS2S3Constants.CONTENT_TYPE,
                 in.getHeader(BackupHeaders.STORE_CONTENT_TYPE, "application/octet-stream", String.class));
         in.setHeader(AWS2S3Constants.METADATA, Map.of("sha256", in.getHeader(BackupHeaders.STORE_SHA256, String.class)));
+        // where the archiver computed the MD5 (the expected ETag of a single PUT), the server checks the body with it
+        // and refuses a damaged upload (BadDigest) instead of storing it
+        String contentMd5 = S3Etag.contentMd5(in.getHeader(BackupHeaders.STORE_ETAG, String.class));
+        if (contentMd5 != null) {
+            in.setHeader(AWS2S3Constants.CONTENT_MD5, contentMd5);
+        }
     }
 }

@@ -2,6 +2,7 @@ package br.com.gorgen.backup.storage;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.HexFormat;
 
 /**
@@ -59,6 +60,21 @@ public final class S3Etag {
         partsOfParts.update(d);
         parts++;
         inPart = 0;
+    }
+
+    /**
+     * The {@code Content-MD5} header (base64 of the MD5) for a single PUT whose expected ETag is {@code expected}, or
+     * null when there is none to give (no ETag computed, or a multipart ETag, whose parts have their own MD5s).
+     */
+    public static String contentMd5(String expected) {
+        if (expected == null || expected.length() != 32 || expected.indexOf('-') >= 0) {
+            return null;
+        }
+        try {
+            return Base64.getEncoder().encodeToString(HexFormat.of().parseHex(expected));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** True when {@code reported} (quotes allowed, any case) is {@code expected}. */
