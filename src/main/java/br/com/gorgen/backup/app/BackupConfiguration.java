@@ -56,6 +56,7 @@ import br.com.gorgen.backup.settings.S3Target;
 import br.com.gorgen.backup.storage.BackupBuckets;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.storage.EmbeddedS3Server;
+import br.com.gorgen.backup.storage.ObjectReader;
 import br.com.gorgen.backup.storage.ObjectUploadPreparer;
 import br.com.gorgen.backup.storage.S3ClientFactory;
 import br.com.gorgen.backup.storage.ParallelBucketLister;
@@ -175,6 +176,7 @@ public class BackupConfiguration implements CamelConfiguration {
         // documents (the application's bucket): content stored once by SHA-256, a snapshot per backup
         BackupSettings.Documents docs = settings.documents();
         S3Client documentsClient = null;
+        ObjectReader documentsReader = null;
         if (docs.enabled()) {
             S3Target docsTarget = new S3Target("documents", docs.endpoint().isBlank() ? primary.endpoint() : docs.endpoint(),
                     docs.region().isBlank() ? primary.region() : docs.region(),
@@ -182,11 +184,15 @@ public class BackupConfiguration implements CamelConfiguration {
                     docs.secretKey().isBlank() ? primary.secretKey() : docs.secretKey(), docs.bucket());
             documentsClient = S3ClientFactory.create(docsTarget, settings.pathStyle(), settings.checksumMode());
             context.addService(ClosingService.of(documentsClient), true);
+            documentsReader = S3ClientFactory.objectReader(docsTarget, settings.pathStyle(), documentsClient);
+            if (documentsReader instanceof AutoCloseable closeable) {
+                context.addService(ClosingService.of(closeable), true);
+            }
         }
         ExecutorService documentsPool = context.getExecutorServiceManager().newFixedThreadPool(this, "documents",
                 Math.max(1, docs.parallelism()));
         registry.bind("documentsPool", documentsPool);
-        registry.bind("documentsBackup", new DocumentsBackup(documentsClient,
+        registry.bind("documentsBackup", new DocumentsBackup(documentsReader,
                 documentsClient == null ? null
                         : new ParallelBucketLister(documentsClient, documentsPool, Duration.ofMillis(docs.slowListPageMillis())),
                 docs.bucket(), docs.prefix(), ExclusionRules.parse(docs.exclude()),

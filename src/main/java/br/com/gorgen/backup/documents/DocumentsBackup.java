@@ -28,6 +28,7 @@ import br.com.gorgen.backup.archive.BackupArchiver;
 import br.com.gorgen.backup.catalog.BackupManifest;
 import br.com.gorgen.backup.catalog.ManifestWriter;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
+import br.com.gorgen.backup.storage.ObjectReader;
 import br.com.gorgen.backup.storage.ParallelBucketLister;
 import br.com.gorgen.backup.support.BackupHeaders;
 import br.com.gorgen.backup.support.Json;
@@ -36,8 +37,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -96,7 +95,7 @@ public class DocumentsBackup {
     record Item(ListedObject listed, ArchiveResult archive) {
     }
 
-    private final S3Client source;
+    private final ObjectReader source;
     private final ParallelBucketLister lister;
     private final String bucket;
     private final String prefix;
@@ -118,7 +117,7 @@ public class DocumentsBackup {
     }
 
     /** @param verify how stored contents are checked: {@code etag} or {@code readback} ({@link BackupHeaders#STORE_VERIFY}) */
-    public DocumentsBackup(S3Client source, ParallelBucketLister lister, String bucket, String prefix,
+    public DocumentsBackup(ObjectReader source, ParallelBucketLister lister, String bucket, String prefix,
             ExclusionRules exclusions, DocumentsCatalog catalog, BackupKeyLayout layout, BackupArchiver archiver,
             ManifestWriter manifests, int tenantId, String verify, Packing packing) {
         this.source = source;
@@ -184,7 +183,7 @@ public class DocumentsBackup {
         Path work = exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class);
         Path spool = work.resolve("doc-" + UUID.randomUUID() + ".gz.gpg");
         ArchiveResult a;
-        try (InputStream in = source.getObject(GetObjectRequest.builder().bucket(bucket).key(prefix + o.key()).build())) {
+        try (InputStream in = source.open(bucket, prefix + o.key())) {
             InputStream rest = in;
             if (o.size() < packing.threshold()) {
                 byte[] data = smallBuffer();

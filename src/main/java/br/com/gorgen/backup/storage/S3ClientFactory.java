@@ -51,9 +51,7 @@ public final class S3ClientFactory {
     }
 
     public static S3Client create(S3Target target, boolean pathStyle, String checksumMode) {
-        AwsCredentialsProvider credentials = target.accessKey().isBlank()
-                ? DefaultCredentialsProvider.builder().build()
-                : StaticCredentialsProvider.create(AwsBasicCredentials.create(target.accessKey(), target.secretKey()));
+        AwsCredentialsProvider credentials = credentials(target);
         boolean whenRequired = !"when_supported".equalsIgnoreCase(checksumMode);
         S3ClientBuilder builder = S3Client.builder();
         if (pathStyle) {
@@ -74,6 +72,24 @@ public final class S3ClientFactory {
                 .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofMinutes(10))
                         .addExecutionInterceptor(new NoExpectContinue()))
                 .build();
+    }
+
+    /**
+     * What reads objects of {@code target} one by one (the documents backup's GETs): for a path-style server, bare
+     * signed GETs on their own HTTP client ({@link SignedGetReader}, closed with it); otherwise the S3 client's.
+     */
+    public static ObjectReader objectReader(S3Target target, boolean pathStyle, S3Client client) {
+        if (!pathStyle) {
+            return ObjectReader.of(client);
+        }
+        return new SignedGetReader(URI.create(target.endpoint()), target.region(), credentials(target),
+                ApacheHttpClient.builder().maxConnections(64).build());
+    }
+
+    private static AwsCredentialsProvider credentials(S3Target target) {
+        return target.accessKey().isBlank()
+                ? DefaultCredentialsProvider.builder().build()
+                : StaticCredentialsProvider.create(AwsBasicCredentials.create(target.accessKey(), target.secretKey()));
     }
 
     /**

@@ -11,6 +11,7 @@ import br.com.gorgen.backup.archive.BackupArchiver;
 import br.com.gorgen.backup.crypto.PgpEncryptor;
 import br.com.gorgen.backup.crypto.PgpRecipients;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
+import br.com.gorgen.backup.storage.SignedGetReader;
 import br.com.gorgen.backup.support.BackupHeaders;
 import br.com.gorgen.backup.testbed.S3Server;
 import br.com.gorgen.backup.testbed.TestKeys;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -71,8 +73,12 @@ class DocumentReadRuleTest {
         return backup(client, new DocumentsBackup.Packing(0, 16 << 20));
     }
 
+    /** Reads as the service does from a path-style server: bare signed GETs (SignedGetReader) with the client's keys. */
     private DocumentsBackup backup(S3Client client, DocumentsBackup.Packing packing) {
-        return new DocumentsBackup(client, null, "docs", "", ExclusionRules.parse(""), null, LAYOUT, ARCHIVER, null, 1,
+        var credentials = client.serviceClientConfiguration().credentialsProvider();
+        SignedGetReader reader = new SignedGetReader(URI.create(s3.endpoint()), "us-east-1", credentials,
+                ApacheHttpClient.create());
+        return new DocumentsBackup(reader, null, "docs", "", ExclusionRules.parse(""), null, LAYOUT, ARCHIVER, null, 1,
                 "etag", packing);
     }
 
