@@ -28,6 +28,7 @@
 #   BENCH_DOCS_WARMUP                      documents of the warm-up backup    default COUNT / 5 (at least 200), a
 #                                          before the measured steps (a       fifth of SIZE_MB; 0 = none: the full
 #                                          different set, then deleted)       backup is the cold JVM's first work
+#   BENCH_DOCS_WARMUP_MB                   size of the warm-up set            default SIZE_MB / 5
 #   BENCH_RCLONE_FLAGS                     extra flags for both rclone syncs  default none (rclone's defaults:
 #                                                                             --transfers 4 --checkers 8)
 #   BENCH_DOCS_PARALLELISM                 BACKUP_DOCUMENTS_PARALLELISM       default: the service's (8)
@@ -51,7 +52,7 @@ COUNT=${1:-${BENCH_DOCS_COUNT:-10000}}
 SIZE_MB=${2:-${BENCH_DOCS_SIZE_MB:-2048}}
 CHANGE_PCT=${BENCH_DOCS_CHANGE_PCT:-1}
 WARMUP=${BENCH_DOCS_WARMUP:-$((COUNT / 5 > 200 ? COUNT / 5 : 200))}
-WARMUP_MB=$((SIZE_MB / 5 > 1 ? SIZE_MB / 5 : 1))
+WARMUP_MB=${BENCH_DOCS_WARMUP_MB:-$((SIZE_MB / 5 > 1 ? SIZE_MB / 5 : 1))}
 if ! [[ $COUNT =~ ^[0-9]+$ && $SIZE_MB =~ ^[0-9]+$ ]] || ((COUNT < 20 || COUNT > 1000000 || SIZE_MB < 1)) ||
   ! [[ $CHANGE_PCT =~ ^[0-9]+([.][0-9]+)?$ && $WARMUP =~ ^[0-9]+$ ]]; then
   echo "usage: $0 [COUNT [SIZE_MB]]   (COUNT >= 20, default 10000; SIZE_MB default 2048; BENCH_DOCS_CHANGE_PCT default 1)" >&2

@@ -50,6 +50,8 @@ import br.com.gorgen.backup.documents.ExclusionRules;
 import br.com.gorgen.backup.dump.DatabaseDumper;
 import br.com.gorgen.backup.dump.DumpProcess;
 import br.com.gorgen.backup.notify.NotificationComposer;
+import br.com.gorgen.backup.retention.RetentionPolicy;
+import br.com.gorgen.backup.retention.RetentionPreview;
 import br.com.gorgen.backup.settings.BackupSettings;
 import br.com.gorgen.backup.settings.DatabaseUrl;
 import br.com.gorgen.backup.settings.S3Target;
@@ -211,6 +213,9 @@ public class BackupConfiguration implements CamelConfiguration {
         // API
         registry.bind("apiAuthenticator", new ApiAuthenticator(new ApiKeys(Path.of(settings.apiKeysFile()))));
         registry.bind("apiResponder", new ApiResponder());
+        // retention: the pure policy and its dry run
+        RetentionPolicy retentionPolicy = new RetentionPolicy(settings.retention());
+        registry.bind("retentionPreview", new RetentionPreview(history, retentionPolicy, clock));
         registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context),
                 new AuditTrail(dataSource, migrator, settings.tenantId()), incremental, pitr));
 

@@ -125,6 +125,25 @@ public class BackupHistory {
         }
     }
 
+    /**
+     * Every backup not expired yet, oldest first: what retention decides on (expired rows stay in the table forever,
+     * but there is nothing left of them to decide).
+     */
+    public List<BackupRecord> unexpired() throws SQLException {
+        migrator.ensureMigrated();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT " + COLUMNS + " FROM backup_history WHERE tenant_id = ? AND status <> 'expired' ORDER BY id")) {
+            bind(ps, tenantId);
+            List<BackupRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(read(rs));
+                }
+            }
+            return out;
+        }
+    }
+
     /** Newest first. */
     public List<BackupRecord> find(HistoryFilter filter) throws SQLException {
         migrator.ensureMigrated();

@@ -5,6 +5,7 @@ import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.List;
 
+import br.com.gorgen.backup.retention.RetentionSettings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -37,7 +38,8 @@ public record BackupSettings(
         String apiKeysFile,
         PointInTime pointInTime,
         Documents documents,
-        List<String> configPaths) {
+        List<String> configPaths,
+        RetentionSettings retention) {
 
     /**
      * The application's documents bucket (empty bucket: no documents backup). Endpoint, region and keys default to the
@@ -134,7 +136,13 @@ public record BackupSettings(
                         r.integer("backup.documents.list.slow.page.ms", 250),
                         r.integer("backup.documents.pack.threshold", 1 << 20), r.integer("backup.documents.pack.size", 12 << 20)),
                 Arrays.stream(r.text("backup.config.paths", "").split(",")).map(String::strip).filter(x -> !x.isEmpty())
-                        .toList());
+                        .toList(),
+                new RetentionSettings(r.integer("backup.retention.daily.days", 30),
+                        r.integer("backup.retention.weekly.weeks", 12), r.integer("backup.retention.monthly.months", 12),
+                        r.integer("backup.retention.yearly.years", 7), r.integer("backup.pitr.window.days", 7),
+                        r.integer("backup.retention.min.successful.fulls", 3),
+                        r.integer("backup.retention.failed.grace.days", 7),
+                        ZoneId.of(r.text("backup.timezone", "America/Sao_Paulo"))));
     }
 
     /** The parsed database URL; throws with a clear message when it is missing or malformed. */

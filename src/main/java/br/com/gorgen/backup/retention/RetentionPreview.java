@@ -1,0 +1,69 @@
+package br.com.gorgen.backup.retention;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import br.com.gorgen.backup.api.ApiException;
+import br.com.gorgen.backup.api.ApiResponder;
+import br.com.gorgen.backup.catalog.BackupHistory;
+import br.com.gorgen.backup.catalog.BackupRecord;
+import br.com.gorgen.backup.support.ErrorMessages;
+import org.apache.camel.Exchange;
+
+/**
+ * {@code GET /api/backup/retention/preview} (role admin): what the retention policy would delete now and why
+ * everything else is kept, without deleting anything (a dry run of the clean-up).
+ */
+public class RetentionPreview {
+    private final BackupHistory history;
+    private final RetentionPolicy policy;
+    private final Clock clock;
+
+    public RetentionPreview(BackupHistory history, RetentionPolicy policy, Clock clock) {
+        this.history = history;
+        this.policy = policy;
+        this.clock = clock;
+    }
+
+    public void preview(Exchange exchange) throws ApiException {
+        List<BackupRecord> rows;
+        try {
+            rows = history.unexpired();
+        } catch (Exception e) {
+            throw new ApiException(503, "catalog_unavailable", "history unavailable: " + ErrorMessages.describe(e));
+        }
+        Instant now = clock.instant();
+        Map<Long, RetentionDecision> decisions = policy.decide(RetentionCatalog.entries(rows), now);
+        List<Map<String, Object>> backups = new ArrayList<>();
+        int keep = 0;
+        int delete = 0;
+        for (BackupRecord r : rows.stream().sorted(Comparator.comparing(BackupRecord::id).reversed()).toList()) {
+            RetentionDecision d = decisions.get(r.id());
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", r.id());
+            m.put("type", r.type());
+            m.put("status", r.status());
+            m.put("takenAt", RetentionCatalog.entry(r).takenAt().toString());
+            m.put("verdict", d.verdict().name().toLowerCase());
+            m.put("reasons", d.reasons());
+            backups.add(m);
+            keep += d.keep() ? 1 : 0;
+            delete += d.delete() ? 1 : 0;
+        }
+        RetentionSettings s = policy.settings();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("now", now.toString());
+        body.put("dryRun", true);
+        body.put("policy", Map.of("timeZone", s.zone().getId(), "dailyDays", s.dailyDays(), "weeklyWeeks",
+                s.weeklyWeeks(), "monthlyMonths", s.monthlyMonths(), "yearlyYears", s.yearlyYears(), "binlogDays",
+                s.binlogDays(), "minSuccessfulFulls", s.minSuccessfulFulls(), "failedGraceDays", s.failedGraceDays()));
+        body.put("summary", Map.of("keep", keep, "delete", delete));
+        body.put("backups", backups);
+        ApiResponder.respond(exchange, 200, body);
+    }
+}
