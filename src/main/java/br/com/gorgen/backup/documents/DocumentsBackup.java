@@ -18,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -144,6 +147,11 @@ public class DocumentsBackup {
             throw new IllegalStateException("DOCUMENTS_S3_BUCKET is not configured: there are no documents to back up");
         }
         boolean full = "documents-full".equals(exchange.getIn().getHeader(BackupHeaders.BACKUP_TYPE, String.class));
+        // the catalog's state and content index load while the bucket is listed (both are ~10,000 rows)
+        CompletableFuture<Map<String, DocumentEntry>> stateLoad = full ? CompletableFuture.completedFuture(Map.of())
+                : CompletableFuture.supplyAsync(() -> load(catalog::state));
+        CompletableFuture<Map<String, DocumentsCatalog.Content>> contentsLoad =
+                CompletableFuture.supplyAsync(() -> load(catalog::contents));
         List<ListedObject> listing = new ArrayList<>();
         int listed = 0;
         int excluded = 0;
@@ -159,9 +167,9 @@ public class DocumentsBackup {
             }
             listing.add(new ListedObject(key, o.size() == null ? 0 : o.size(), o.eTag(), o.lastModified()));
         }
-        Map<String, DocumentEntry> state = full ? Map.of() : catalog.state();
+        Map<String, DocumentEntry> state = joined(stateLoad);
         ChangePlan plan = ChangePlan.of(state, listing, full);
-        Run run = new Run(catalog.contents(), plan, listed, excluded, new DocumentPacks(archiver,
+        Run run = new Run(joined(contentsLoad), plan, listed, excluded, new DocumentPacks(archiver,
                 exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class), packing.size(), layout::documentPack));
         run.entries.addAll(plan.unchanged());
         exchange.setProperty(PROP_RUN, run);
@@ -169,6 +177,23 @@ public class DocumentsBackup {
         LOG.info("Documents backup {}: {} object(s) listed, {} excluded, {} to read ({} bytes), {} unchanged, {} deleted",
                 exchange.getIn().getHeader(BackupHeaders.BACKUP_ID), listed, excluded, plan.toRead().size(),
                 plan.bytesToRead(), plan.unchanged().size(), plan.deleted().size());
+    }
+
+    /** A catalog query for {@link CompletableFuture#supplyAsync}: its SQLException travels as the cause. */
+    private static <T> T load(Callable<T> query) {
+        try {
+            return query.call();
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    private static <T> T joined(CompletableFuture<T> load) throws Exception {
+        try {
+            return load.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
     }
 
     /**

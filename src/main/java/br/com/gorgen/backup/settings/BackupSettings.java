@@ -133,7 +133,7 @@ public record BackupSettings(
                         r.text("backup.documents.exclude", ""), r.integer("backup.documents.parallelism", 8),
                         r.integer("backup.documents.gzip.level", 1),
                         r.text("backup.documents.verify", "etag").strip().toLowerCase(java.util.Locale.ROOT),
-                        r.integer("backup.documents.list.slow.page.ms", 250),
+                        r.integer("backup.documents.list.slow.page.ms", 100),
                         r.integer("backup.documents.pack.threshold", 1 << 20), r.integer("backup.documents.pack.size", 12 << 20)),
                 Arrays.stream(r.text("backup.config.paths", "").split(",")).map(String::strip).filter(x -> !x.isEmpty())
                         .toList(),
