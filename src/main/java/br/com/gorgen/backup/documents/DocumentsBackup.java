@@ -152,10 +152,13 @@ public class DocumentsBackup {
                 : CompletableFuture.supplyAsync(() -> load(catalog::state));
         CompletableFuture<Map<String, DocumentsCatalog.Content>> contentsLoad =
                 CompletableFuture.supplyAsync(() -> load(catalog::contents));
+        long t0 = System.nanoTime();
         List<ListedObject> listing = new ArrayList<>();
         int listed = 0;
         int excluded = 0;
-        for (S3Object o : lister.list(bucket, prefix)) {
+        List<S3Object> objects = lister.list(bucket, prefix);
+        long listedAt = System.nanoTime();
+        for (S3Object o : objects) {
             String key = o.key().substring(prefix.length());
             if (key.isEmpty() || key.endsWith("/")) {
                 continue; // folder markers (consoles and some stores list folders as empty keys ending in "/")
@@ -174,9 +177,10 @@ public class DocumentsBackup {
         run.entries.addAll(plan.unchanged());
         exchange.setProperty(PROP_RUN, run);
         exchange.getIn().setBody(plan.toRead());
-        LOG.info("Documents backup {}: {} object(s) listed, {} excluded, {} to read ({} bytes), {} unchanged, {} deleted",
-                exchange.getIn().getHeader(BackupHeaders.BACKUP_ID), listed, excluded, plan.toRead().size(),
-                plan.bytesToRead(), plan.unchanged().size(), plan.deleted().size());
+        LOG.info("Documents backup {}: {} object(s) listed, {} excluded, {} to read ({} bytes), {} unchanged, {} deleted "
+                + "(listing {} ms, catalog and plan {} ms more)", exchange.getIn().getHeader(BackupHeaders.BACKUP_ID),
+                listed, excluded, plan.toRead().size(), plan.bytesToRead(), plan.unchanged().size(),
+                plan.deleted().size(), (listedAt - t0) / 1_000_000, (System.nanoTime() - listedAt) / 1_000_000);
     }
 
     /** A catalog query for {@link CompletableFuture#supplyAsync}: its SQLException travels as the cause. */
