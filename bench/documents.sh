@@ -377,7 +377,7 @@ peer_sync() {
   log "rclone ($label): ${P_SECS} s, $P_NEW new, $P_REPLACED replaced, $P_DELETED deleted"
 }
 
-# service_backup TYPE: POST /api/backup/trigger {"type":TYPE}, then GET /api/backup/history?limit=50 every 0.25 s
+# service_backup TYPE: POST /api/backup/trigger {"type":TYPE}, then GET /api/backup/history?limit=50 every 0.1 s
 # until that backup is success or failed; sets B_ID, B_STATUS, B_SECS, B_T0, B_RSS_MAX_KB, B_CPU (JVM), B_S3CPU,
 # B_MANIFEST (path of its manifest.json in the primary bucket, empty if none), B_ERROR, B_LOAD.
 service_backup() {
@@ -408,7 +408,7 @@ service_backup() {
     rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVICE_PID/status" 2>/dev/null || echo 0)
     ((rss > B_RSS_MAX_KB)) && B_RSS_MAX_KB=$rss
     ((SECONDS < deadline)) || { B_STATUS="timeout after $STEP_TIMEOUT s"; break; }
-    sleep 0.25
+    sleep 0.1
   done
   B_SECS=$(f2 "$(now) - $B_T0")
   if [[ ${BENCH_DOCS_PROFILE:-0} == 1 ]]; then
