@@ -24,6 +24,7 @@ import br.com.gorgen.backup.catalog.SchemaMigrator;
 import br.com.gorgen.backup.api.DownloadApi;
 import br.com.gorgen.backup.api.DownloadHttpAdapter;
 import br.com.gorgen.backup.api.RestoreApi;
+import br.com.gorgen.backup.api.RetentionApi;
 import br.com.gorgen.backup.pitr.BinlogReplayer;
 import br.com.gorgen.backup.pitr.PointInTimeRecovery;
 import br.com.gorgen.backup.restore.ArtifactLocator;
@@ -51,7 +52,6 @@ import br.com.gorgen.backup.dump.DatabaseDumper;
 import br.com.gorgen.backup.dump.DumpProcess;
 import br.com.gorgen.backup.notify.NotificationComposer;
 import br.com.gorgen.backup.retention.RetentionPolicy;
-import br.com.gorgen.backup.retention.RetentionPreview;
 import br.com.gorgen.backup.settings.BackupSettings;
 import br.com.gorgen.backup.settings.DatabaseUrl;
 import br.com.gorgen.backup.settings.S3Target;
@@ -215,7 +215,7 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("apiResponder", new ApiResponder());
         // retention: the pure policy and its dry run
         RetentionPolicy retentionPolicy = new RetentionPolicy(settings.retention());
-        registry.bind("retentionPreview", new RetentionPreview(history, retentionPolicy, clock));
+        registry.bind("retentionApi", new RetentionApi(history, retentionPolicy, clock));
         registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context),
                 new AuditTrail(dataSource, migrator, settings.tenantId()), incremental, pitr));
 

@@ -1,4 +1,4 @@
-package br.com.gorgen.backup.retention;
+package br.com.gorgen.backup.api;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -8,10 +8,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import br.com.gorgen.backup.api.ApiException;
-import br.com.gorgen.backup.api.ApiResponder;
 import br.com.gorgen.backup.catalog.BackupHistory;
 import br.com.gorgen.backup.catalog.BackupRecord;
+import br.com.gorgen.backup.retention.RetentionCatalog;
+import br.com.gorgen.backup.retention.RetentionDecision;
+import br.com.gorgen.backup.retention.RetentionPolicy;
+import br.com.gorgen.backup.retention.RetentionSettings;
 import br.com.gorgen.backup.support.ErrorMessages;
 import org.apache.camel.Exchange;
 
@@ -19,12 +21,12 @@ import org.apache.camel.Exchange;
  * {@code GET /api/backup/retention/preview} (role admin): what the retention policy would delete now and why
  * everything else is kept, without deleting anything (a dry run of the clean-up).
  */
-public class RetentionPreview {
+public class RetentionApi {
     private final BackupHistory history;
     private final RetentionPolicy policy;
     private final Clock clock;
 
-    public RetentionPreview(BackupHistory history, RetentionPolicy policy, Clock clock) {
+    public RetentionApi(BackupHistory history, RetentionPolicy policy, Clock clock) {
         this.history = history;
         this.policy = policy;
         this.clock = clock;
