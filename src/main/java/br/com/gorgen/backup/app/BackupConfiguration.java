@@ -20,10 +20,12 @@ import br.com.gorgen.backup.catalog.BackupHistory;
 import br.com.gorgen.backup.catalog.BackupMetrics;
 import br.com.gorgen.backup.catalog.CatalogPreparer;
 import br.com.gorgen.backup.catalog.ManifestWriter;
+import br.com.gorgen.backup.catalog.Reconciliation;
 import br.com.gorgen.backup.catalog.SchemaMigrator;
 import br.com.gorgen.backup.api.DownloadApi;
 import br.com.gorgen.backup.api.DownloadHttpAdapter;
 import br.com.gorgen.backup.api.RestoreApi;
+import br.com.gorgen.backup.api.ReconciliationApi;
 import br.com.gorgen.backup.api.RetentionApi;
 import br.com.gorgen.backup.pitr.BinlogReplayer;
 import br.com.gorgen.backup.pitr.PointInTimeRecovery;
@@ -213,6 +215,11 @@ public class BackupConfiguration implements CamelConfiguration {
         // API
         registry.bind("apiAuthenticator", new ApiAuthenticator(new ApiKeys(Path.of(settings.apiKeysFile()))));
         registry.bind("apiResponder", new ApiResponder());
+        // reconciliation: the catalog against both buckets
+        DocumentsCatalog contentIndex = new DocumentsCatalog(dataSource, migrator, settings.tenantId());
+        registry.bind("reconciliation", new Reconciliation(history,
+                settings.documents().enabled() ? contentIndex::storedObjects : null, buckets, layout, clock));
+        registry.bind("reconciliationApi", new ReconciliationApi());
         // retention: the pure policy and its dry run
         RetentionPolicy retentionPolicy = new RetentionPolicy(settings.retention());
         registry.bind("retentionApi", new RetentionApi(history, retentionPolicy, clock));

@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -48,6 +49,15 @@ public class DocumentsCatalog {
                             t == null ? null : t.toInstant(), rs.getString(5)));
                 }
             }
+        }
+        return out;
+    }
+
+    /** Every stored object (a content stored alone, or a pack) with its stored size, each once. */
+    public Map<String, Long> storedObjects() throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (Content c : contents().values()) {
+            out.putIfAbsent(c.objectKey(), c.storedSize());
         }
         return out;
     }

@@ -192,6 +192,34 @@ public class NotificationComposer {
         set(exchange, Severity.CRITICAL, subject, body);
     }
 
+    /** CRITICAL: the reconciliation found backups missing or different in a bucket (or a bucket it could not list). */
+    public void reconciliationProblems(Exchange exchange) {
+        var report = exchange.getProperty(br.com.gorgen.backup.catalog.Reconciliation.PROP_REPORT,
+                br.com.gorgen.backup.catalog.Reconciliation.Report.class);
+        StringBuilder list = new StringBuilder();
+        report.problems().stream().limit(50).forEach(p -> list.append("  - ").append(p).append('\n'));
+        if (report.problems().size() > 50) {
+            list.append("  ... e mais / and ").append(report.problems().size() - 50).append('\n');
+        }
+        String subject = "[GORGEN Backup] CRÍTICO: reconciliação encontrou " + report.problems().size()
+                + " problema(s) nos buckets";
+        String body = """
+                ALERTA CRÍTICO: a reconciliação entre o histórico de backups e os dois buckets encontrou objetos
+                ausentes ou diferentes. Um backup com uma cópia a menos não tem a proteção prometida.
+
+                %s
+                Verificação: %s (%d backups, %d objetos conferidos em cada bucket)
+
+                Ação: verifique o bucket afetado (exclusão indevida, regra de ciclo de vida, falha ou ataque) e faça
+                um novo backup completo; GET /api/backup/history mostra os backups.
+
+                ---
+                CRITICAL: the reconciliation of the backup history with both buckets found missing or different
+                objects (listed above); check the bucket and take a new full backup.
+                """.formatted(list, when.format(report.at()), report.backupsChecked(), report.objectsChecked());
+        set(exchange, Severity.CRITICAL, subject, body);
+    }
+
     /** The report of a disaster-recovery drill (RTO, RPO, what was checked). */
     public void drillReport(Exchange exchange) {
         Message in = exchange.getIn();

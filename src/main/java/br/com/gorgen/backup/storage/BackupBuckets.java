@@ -16,15 +16,20 @@ public class BackupBuckets {
             return target.bucket();
         }
 
-        /** Deletes every object under the prefix; returns how many were deleted. */
         /** Keys under a prefix (all pages). */
         public java.util.List<String> keysUnder(String prefix) {
-            java.util.List<String> out = new java.util.ArrayList<>();
-            client.listObjectsV2Paginator(software.amazon.awssdk.services.s3.model.ListObjectsV2Request.builder()
-                    .bucket(name()).prefix(prefix).build()).contents().forEach(o -> out.add(o.key()));
+            return new java.util.ArrayList<>(sizesUnder(prefix).keySet());
+        }
+
+        /** Every key under a prefix (all pages) with its size, in key order. */
+        public java.util.SortedMap<String, Long> sizesUnder(String prefix) {
+            java.util.SortedMap<String, Long> out = new java.util.TreeMap<>();
+            client.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(name()).prefix(prefix).build())
+                    .contents().forEach(o -> out.put(o.key(), o.size()));
             return out;
         }
 
+        /** Deletes every object under the prefix; returns how many were deleted. */
         public int deleteUnder(String prefix) {
             int deleted = 0;
             String token = null;

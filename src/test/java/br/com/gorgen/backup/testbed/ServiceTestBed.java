@@ -88,6 +88,7 @@ public final class ServiceTestBed implements AutoCloseable {
         properties.put("backup.database.incremental.cron", "0 0 0 1 1 ? 2099");
         properties.put("backup.documents.full.cron", "0 0 0 1 1 ? 2099");
         properties.put("backup.documents.incremental.cron", "0 0 0 1 1 ? 2099");
+        properties.put("backup.reconcile.cron", "0 0 0 1 1 ? 2099");
     }
 
     /** Sets (or replaces) one setting before {@link #applyAsSystemProperties()}. */
