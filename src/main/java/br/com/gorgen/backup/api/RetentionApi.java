@@ -53,6 +53,7 @@ public class RetentionApi {
             m.put("takenAt", RetentionCatalog.entry(r).takenAt().toString());
             m.put("verdict", d.verdict().name().toLowerCase());
             m.put("reasons", d.reasons());
+            m.put("protected", !d.protections().isEmpty()); // a safety rule: DELETE /api/backup/{id} answers 409
             backups.add(m);
             keep += d.keep() ? 1 : 0;
             delete += d.delete() ? 1 : 0;

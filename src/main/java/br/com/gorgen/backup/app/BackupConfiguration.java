@@ -22,6 +22,7 @@ import br.com.gorgen.backup.catalog.CatalogPreparer;
 import br.com.gorgen.backup.catalog.ManifestWriter;
 import br.com.gorgen.backup.catalog.Reconciliation;
 import br.com.gorgen.backup.catalog.SchemaMigrator;
+import br.com.gorgen.backup.api.DeletionApi;
 import br.com.gorgen.backup.api.DownloadApi;
 import br.com.gorgen.backup.api.DownloadHttpAdapter;
 import br.com.gorgen.backup.api.RestoreApi;
@@ -223,6 +224,7 @@ public class BackupConfiguration implements CamelConfiguration {
         // retention: the pure policy and its dry run
         RetentionPolicy retentionPolicy = new RetentionPolicy(settings.retention());
         registry.bind("retentionApi", new RetentionApi(history, retentionPolicy, clock));
+        registry.bind("deletionApi", new DeletionApi(history, retentionPolicy, buckets, layout, clock));
         registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context),
                 new AuditTrail(dataSource, migrator, settings.tenantId()), incremental, pitr));
 

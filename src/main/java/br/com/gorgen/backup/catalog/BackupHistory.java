@@ -144,6 +144,11 @@ public class BackupHistory {
         }
     }
 
+    /** The row stays forever; its objects are gone: status {@code expired}, with why appended to its notes. */
+    public void markExpired(long id, String note) throws SQLException {
+        update("UPDATE backup_history SET status = 'expired', notes = CONCAT_WS(' | ', notes, ?) WHERE id = ?", note, id);
+    }
+
     /** Newest first. */
     public List<BackupRecord> find(HistoryFilter filter) throws SQLException {
         migrator.ensureMigrated();

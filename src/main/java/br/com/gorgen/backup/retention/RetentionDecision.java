@@ -9,8 +9,10 @@ import java.util.List;
  * @param verdict keep, delete, or nothing to do (expired already)
  * @param reasons why, in words an operator reads in the preview (e.g. {@code daily 2026-01-12},
  *     {@code needed by incremental #812})
+ * @param protections the reasons that are safety rules (not calendar windows): a backup with any cannot be deleted
+ *     by hand either
  */
-public record RetentionDecision(long id, Verdict verdict, List<String> reasons) {
+public record RetentionDecision(long id, Verdict verdict, List<String> reasons, List<String> protections) {
 
     public enum Verdict {
         KEEP, DELETE, GONE
@@ -18,6 +20,7 @@ public record RetentionDecision(long id, Verdict verdict, List<String> reasons) 
 
     public RetentionDecision {
         reasons = List.copyOf(reasons);
+        protections = List.copyOf(protections);
     }
 
     public boolean keep() {

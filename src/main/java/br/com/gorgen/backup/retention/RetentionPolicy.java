@@ -76,6 +76,7 @@ public final class RetentionPolicy {
         private final Instant now;
         private final LocalDate today;
         private final Map<Long, Set<String>> keep = new HashMap<>();
+        private final Map<Long, Set<String>> safety = new HashMap<>();
         private final Map<Long, String> delete = new HashMap<>();
         private final Set<Long> gone = new HashSet<>();
 
@@ -89,7 +90,14 @@ public final class RetentionPolicy {
             this.today = LocalDate.ofInstant(now, settings.zone());
         }
 
+        /** Kept by a safety rule: not deletable by hand either. */
         private void keep(RetentionEntry e, String reason) {
+            keepFor(e, reason);
+            safety.computeIfAbsent(e.id(), k -> new LinkedHashSet<>()).add(reason);
+        }
+
+        /** Kept by a calendar window, a grace period or the clock: an operator may still delete it. */
+        private void keepFor(RetentionEntry e, String reason) {
             keep.computeIfAbsent(e.id(), k -> new LinkedHashSet<>()).add(reason);
         }
 
@@ -105,7 +113,7 @@ public final class RetentionPolicy {
                     case FAILED -> {
                         Instant cleanable = e.takenAt().plus(Duration.ofDays(settings.failedGraceDays()));
                         if (now.isBefore(cleanable)) {
-                            keep(e, "failed: its leftovers are cleaned after "
+                            keepFor(e, "failed: its leftovers are cleaned after "
                                     + LocalDate.ofInstant(cleanable, settings.zone()));
                         } else {
                             delete.put(e.id(), "failed backup past its " + settings.failedGraceDays()
@@ -117,7 +125,7 @@ public final class RetentionPolicy {
                             keep(e, "offline copy (kept forever)");
                         }
                         if (e.takenAt().isAfter(now)) {
-                            keep(e, "taken after now (clock difference)");
+                            keepFor(e, "taken after now (clock difference)");
                         }
                     }
                 }
@@ -162,7 +170,7 @@ public final class RetentionPolicy {
                 if (chosen.isEmpty()) {
                     chosen = newest(in);
                 }
-                chosen.ifPresent(e -> keep(e, label + p.getKey()));
+                chosen.ifPresent(e -> keepFor(e, label + p.getKey()));
             }
         }
 
@@ -252,7 +260,7 @@ public final class RetentionPolicy {
                     + " before anything is deleted)";
             for (RetentionEntry e : byId.values()) {
                 boolean inFamily = family.test(e.kind()) || (fullKind == Kind.FULL && e.kind() == Kind.TRANSACTIONAL);
-                if (inFamily && !gone.contains(e.id()) && !keep.containsKey(e.id())) {
+                if (inFamily && !gone.contains(e.id())) {
                     keep(e, reason);
                 }
             }
@@ -262,11 +270,12 @@ public final class RetentionPolicy {
             Map<Long, RetentionDecision> out = new LinkedHashMap<>();
             for (RetentionEntry e : byId.values()) {
                 if (gone.contains(e.id())) {
-                    out.put(e.id(), new RetentionDecision(e.id(), Verdict.GONE, List.of("expired already")));
+                    out.put(e.id(), new RetentionDecision(e.id(), Verdict.GONE, List.of("expired already"), List.of()));
                 } else if (keep.containsKey(e.id())) {
-                    out.put(e.id(), new RetentionDecision(e.id(), Verdict.KEEP, new ArrayList<>(keep.get(e.id()))));
+                    out.put(e.id(), new RetentionDecision(e.id(), Verdict.KEEP, new ArrayList<>(keep.get(e.id())),
+                            new ArrayList<>(safety.getOrDefault(e.id(), Set.of()))));
                 } else {
-                    out.put(e.id(), new RetentionDecision(e.id(), Verdict.DELETE, List.of(deleteReason(e))));
+                    out.put(e.id(), new RetentionDecision(e.id(), Verdict.DELETE, List.of(deleteReason(e)), List.of()));
                 }
             }
             return out;

@@ -18,6 +18,32 @@ public record BackupKeyLayout(String prefix, int tenantId) {
         return prefix + "/tenant-" + tenantId + "/";
     }
 
+    /**
+     * The folder that holds this backup's own objects and nothing else (artifact, manifest, configuration archive),
+     * when its keys are exactly where this layout puts them: under this tenant's root, at the depth of a backup
+     * folder, named with the backup's id (a database or documents backup) or under {@code binlog/<source>/} (a
+     * shipped binary log), with both keys inside. Empty otherwise: nothing may then be deleted by folder (another
+     * installation's objects, a shared prefix, a hand-edited row). Shared documents contents are never in it.
+     */
+    public java.util.Optional<String> ownFolder(long backupId, String type, String artifactKey, String manifestKey) {
+        String key = manifestKey != null ? manifestKey : artifactKey;
+        if (key == null || key.contains("/../") || key.contains("/./") || key.contains("//")) {
+            return java.util.Optional.empty();
+        }
+        String folder = folderOf(key);
+        String root = tenantRoot();
+        if (!folder.startsWith(root) || (artifactKey != null && !artifactKey.startsWith(folder))
+                || (manifestKey != null && !manifestKey.startsWith(folder))) {
+            return java.util.Optional.empty();
+        }
+        String[] parts = folder.substring(root.length()).split("/");
+        boolean shaped = "transactional".equals(type)
+                ? parts.length == 3 && parts[0].equals("binlog")
+                : parts.length == 5 && parts[0].equals(type.startsWith("documents") ? "documents" : "database")
+                        && parts[4].startsWith(type + "-") && parts[4].endsWith("-" + backupId);
+        return shaped ? java.util.Optional.of(folder) : java.util.Optional.empty();
+    }
+
     public String databaseFolder(String type, Instant startedAt, long backupId) {
         return tenantRoot() + "database/" + DAY.format(startedAt) + "/" + type + "-" + STAMP.format(startedAt) + "-" + backupId + "/";
     }

@@ -116,7 +116,7 @@ class RetentionPolicyPropertiesTest {
         assertThat(d.keySet()).containsExactlyInAnyOrderElementsOf(byId.keySet());
 
         newest(s.catalog(), e -> e.kind() == Kind.FULL && e.successful())
-                .ifPresent(e -> assertThat(d.get(e.id()).keep()).as("newest full #%d", e.id()).isTrue());
+                .ifPresent(e -> assertThat(d.get(e.id()).protections()).as("newest full #%d", e.id()).isNotEmpty());
         for (RetentionEntry e : s.catalog()) {
             RetentionDecision v = d.get(e.id());
             switch (e.status()) {
@@ -133,13 +133,16 @@ class RetentionPolicyPropertiesTest {
                     }
                 }
             }
-            assertThat(v.reasons()).isNotEmpty();
+            assertThat(v.reasons()).isNotEmpty().containsAll(v.protections());
+            if (e.status() == Status.RUNNING || (e.offline() && e.successful())) {
+                assertThat(v.protections()).as("#%d cannot be deleted by hand", e.id()).isNotEmpty();
+            }
             // a kept incremental's parent, when still there, is kept
             if (e.kind() == Kind.INCREMENTAL && v.keep() && e.parentId() != null) {
                 RetentionEntry parent = byId.get(e.parentId());
                 if (parent != null && parent.status() != Status.EXPIRED) {
-                    assertThat(d.get(parent.id()).keep()).as("parent #%d of kept incremental #%d", parent.id(), e.id())
-                            .isTrue();
+                    assertThat(d.get(parent.id()).protections()).as("parent #%d of kept incremental #%d", parent.id(),
+                            e.id()).isNotEmpty();
                     assertThat(d.get(parent.id()).reasons()).anyMatch(x -> !x.isBlank());
                 }
             }

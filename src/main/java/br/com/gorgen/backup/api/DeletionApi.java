@@ -1,0 +1,122 @@
+package br.com.gorgen.backup.api;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+import br.com.gorgen.backup.catalog.BackupHistory;
+import br.com.gorgen.backup.catalog.BackupRecord;
+import br.com.gorgen.backup.retention.RetentionCatalog;
+import br.com.gorgen.backup.retention.RetentionDecision;
+import br.com.gorgen.backup.retention.RetentionPolicy;
+import br.com.gorgen.backup.storage.BackupBuckets;
+import br.com.gorgen.backup.storage.BackupKeyLayout;
+import br.com.gorgen.backup.support.BackupHeaders;
+import br.com.gorgen.backup.support.ErrorMessages;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * {@code DELETE /api/backup/{id}} (role master) with {@code {"confirm":"<id>","reason":"..."}}: deletes one backup's
+ * objects from both buckets and marks its history row {@code expired} (the row stays). Refused with 409 and the
+ * reasons while a safety rule of the retention policy protects it (the newest full backup, a chain or the
+ * point-in-time window needs it, the last backup failed with too few full backups, it is running); a backup kept only
+ * by a calendar window can be deleted by hand. Only its own folder is touched ({@link BackupKeyLayout#ownFolder});
+ * shared documents contents are left to the clean-up.
+ */
+public class DeletionApi {
+    private static final String PROP_ROW = "DeletionRow";
+    private static final String PROP_FOLDER = "DeletionFolder";
+    private static final String PROP_REASON = "DeletionReason";
+
+    private final BackupHistory history;
+    private final RetentionPolicy policy;
+    private final BackupBuckets buckets;
+    private final BackupKeyLayout layout;
+    private final Clock clock;
+
+    public DeletionApi(BackupHistory history, RetentionPolicy policy, BackupBuckets buckets, BackupKeyLayout layout,
+            Clock clock) {
+        this.history = history;
+        this.policy = policy;
+        this.buckets = buckets;
+        this.layout = layout;
+        this.clock = clock;
+    }
+
+    /** Checks the request, the confirmation, the reason and the safety rules; nothing is changed yet. */
+    public void check(Exchange exchange) throws ApiException {
+        Message in = exchange.getIn();
+        long id;
+        try {
+            id = Long.parseLong(in.getHeader("id", String.class));
+        } catch (RuntimeException e) {
+            throw ApiException.badRequest("the backup id must be a number");
+        }
+        BackupApi.requireJson(in);
+        JsonNode body = ApiException.jsonObject(in.getBody(String.class),
+                "{\"confirm\":\"" + id + "\",\"reason\":\"why this backup is deleted\"}");
+        if (!String.valueOf(id).equals(body.path("confirm").asText())) {
+            throw ApiException.badRequest("to delete backup " + id + ", send {\"confirm\":\"" + id
+                    + "\",\"reason\":\"...\"}: confirm must repeat its id");
+        }
+        String reason = body.path("reason").asText("").strip();
+        if (reason.isEmpty() || reason.length() > 500) {
+            throw ApiException.badRequest("a reason (1 to 500 characters) is required to delete a backup");
+        }
+        Optional<BackupRecord> row;
+        Map<Long, RetentionDecision> decisions;
+        try {
+            row = history.findById(id);
+            decisions = policy.decide(RetentionCatalog.entries(history.unexpired()), clock.instant());
+        } catch (Exception e) {
+            throw new ApiException(503, "catalog_unavailable", "history unavailable: " + ErrorMessages.describe(e));
+        }
+        BackupRecord r = row.orElseThrow(() -> new ApiException(404, "not_found", "no backup " + id));
+        if ("expired".equals(r.status())) {
+            throw new ApiException(409, "already_expired", "backup " + id + " was deleted already");
+        }
+        RetentionDecision d = decisions.get(id);
+        if (d != null && !d.protections().isEmpty()) {
+            throw new ApiException(409, "protected", "backup " + id + " is protected by the retention policy: "
+                    + String.join("; ", d.protections()), Map.of("protectedBy", d.protections()));
+        }
+        Optional<String> folder = layout.ownFolder(id, r.type(), r.filePath(), r.manifestPath());
+        if (folder.isEmpty() && (r.filePath() != null || r.manifestPath() != null)) {
+            throw new ApiException(409, "foreign_keys", "backup " + id + "'s objects are not in a folder of its own "
+                    + "under " + layout.tenantRoot() + ": nothing is deleted");
+        }
+        exchange.setProperty(PROP_ROW, r);
+        exchange.setProperty(PROP_FOLDER, folder.orElse(null));
+        exchange.setProperty(PROP_REASON, reason);
+    }
+
+    /** Deletes the folder in both buckets, marks the row expired, answers, and sets the audit headers. */
+    public void delete(Exchange exchange) throws Exception {
+        Message in = exchange.getIn();
+        BackupRecord r = exchange.getProperty(PROP_ROW, BackupRecord.class);
+        String folder = exchange.getProperty(PROP_FOLDER, String.class);
+        String reason = exchange.getProperty(PROP_REASON, String.class);
+        Map<String, Object> removed = new LinkedHashMap<>();
+        if (folder != null) {
+            for (BackupBuckets.Bucket b : buckets.both()) {
+                removed.put(b.name(), b.deleteUnder(folder));
+            }
+        }
+        String caller = in.getHeader(BackupHeaders.API_CALLER, String.class);
+        history.markExpired(r.id(), "deleted by hand by " + caller + ": " + reason);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", r.id());
+        body.put("type", r.type());
+        body.put("status", "expired");
+        body.put("folder", folder);
+        body.put("objectsRemoved", removed);
+        ApiResponder.respond(exchange, 200, body);
+        in.setHeader("AuditAction", "backup.delete");
+        in.setHeader("AuditTarget", "backup " + r.id());
+        in.setHeader("AuditDetails", br.com.gorgen.backup.support.Json.write(Map.of("reason", reason,
+                "folder", String.valueOf(folder), "objectsRemoved", removed)));
+    }
+}
