@@ -7,11 +7,10 @@ import java.util.Optional;
 
 import br.com.gorgen.backup.catalog.BackupHistory;
 import br.com.gorgen.backup.catalog.BackupRecord;
+import br.com.gorgen.backup.retention.BackupExpirer;
 import br.com.gorgen.backup.retention.RetentionCatalog;
 import br.com.gorgen.backup.retention.RetentionDecision;
 import br.com.gorgen.backup.retention.RetentionPolicy;
-import br.com.gorgen.backup.storage.BackupBuckets;
-import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.support.BackupHeaders;
 import br.com.gorgen.backup.support.ErrorMessages;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,26 +22,22 @@ import org.apache.camel.Message;
  * objects from both buckets and marks its history row {@code expired} (the row stays). Refused with 409 and the
  * reasons while a safety rule of the retention policy protects it (the newest full backup, a chain or the
  * point-in-time window needs it, the last backup failed with too few full backups, it is running); a backup kept only
- * by a calendar window can be deleted by hand. Only its own folder is touched ({@link BackupKeyLayout#ownFolder});
- * shared documents contents are left to the clean-up.
+ * by a calendar window can be deleted by hand. Only its own folder is touched ({@link BackupExpirer}); shared
+ * documents contents are left to the clean-up.
  */
 public class DeletionApi {
     private static final String PROP_ROW = "DeletionRow";
-    private static final String PROP_FOLDER = "DeletionFolder";
     private static final String PROP_REASON = "DeletionReason";
 
     private final BackupHistory history;
     private final RetentionPolicy policy;
-    private final BackupBuckets buckets;
-    private final BackupKeyLayout layout;
+    private final BackupExpirer expirer;
     private final Clock clock;
 
-    public DeletionApi(BackupHistory history, RetentionPolicy policy, BackupBuckets buckets, BackupKeyLayout layout,
-            Clock clock) {
+    public DeletionApi(BackupHistory history, RetentionPolicy policy, BackupExpirer expirer, Clock clock) {
         this.history = history;
         this.policy = policy;
-        this.buckets = buckets;
-        this.layout = layout;
+        this.expirer = expirer;
         this.clock = clock;
     }
 
@@ -83,13 +78,11 @@ public class DeletionApi {
             throw new ApiException(409, "protected", "backup " + id + " is protected by the retention policy: "
                     + String.join("; ", d.protections()), Map.of("protectedBy", d.protections()));
         }
-        Optional<String> folder = layout.ownFolder(id, r.type(), r.filePath(), r.manifestPath());
-        if (folder.isEmpty() && (r.filePath() != null || r.manifestPath() != null)) {
+        if (!expirer.removable(r)) {
             throw new ApiException(409, "foreign_keys", "backup " + id + "'s objects are not in a folder of its own "
-                    + "under " + layout.tenantRoot() + ": nothing is deleted");
+                    + "under the service's tenant prefix: nothing is deleted");
         }
         exchange.setProperty(PROP_ROW, r);
-        exchange.setProperty(PROP_FOLDER, folder.orElse(null));
         exchange.setProperty(PROP_REASON, reason);
     }
 
@@ -97,16 +90,11 @@ public class DeletionApi {
     public void delete(Exchange exchange) throws Exception {
         Message in = exchange.getIn();
         BackupRecord r = exchange.getProperty(PROP_ROW, BackupRecord.class);
-        String folder = exchange.getProperty(PROP_FOLDER, String.class);
         String reason = exchange.getProperty(PROP_REASON, String.class);
-        Map<String, Object> removed = new LinkedHashMap<>();
-        if (folder != null) {
-            for (BackupBuckets.Bucket b : buckets.both()) {
-                removed.put(b.name(), b.deleteUnder(folder));
-            }
-        }
         String caller = in.getHeader(BackupHeaders.API_CALLER, String.class);
-        history.markExpired(r.id(), "deleted by hand by " + caller + ": " + reason);
+        BackupExpirer.Removed gone = expirer.expire(r, "deleted by hand by " + caller + ": " + reason);
+        String folder = gone.folder();
+        Map<String, Integer> removed = gone.objects();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("id", r.id());
         body.put("type", r.type());

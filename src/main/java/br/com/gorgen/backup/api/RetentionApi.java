@@ -11,6 +11,7 @@ import java.util.Map;
 import br.com.gorgen.backup.catalog.BackupHistory;
 import br.com.gorgen.backup.catalog.BackupRecord;
 import br.com.gorgen.backup.retention.RetentionCatalog;
+import br.com.gorgen.backup.retention.RetentionCleanup;
 import br.com.gorgen.backup.retention.RetentionDecision;
 import br.com.gorgen.backup.retention.RetentionPolicy;
 import br.com.gorgen.backup.retention.RetentionSettings;
@@ -30,6 +31,17 @@ public class RetentionApi {
         this.history = history;
         this.policy = policy;
         this.clock = clock;
+    }
+
+    /** Answers {@code POST /api/backup/retention/run} with the clean-up's report, and sets the audit headers. */
+    @SuppressWarnings("unchecked")
+    public void cleanupReport(Exchange exchange) {
+        Map<String, Object> report = exchange.getProperty(RetentionCleanup.PROP_REPORT, Map.class);
+        ApiResponder.respond(exchange, 200, report);
+        exchange.getIn().setHeader("AuditAction", "retention.run");
+        exchange.getIn().setHeader("AuditTarget", "retention");
+        exchange.getIn().setHeader("AuditDetails", "removed " + ((List<?>) report.get("removed")).size()
+                + " backup(s), " + ((List<?>) report.get("problems")).size() + " problem(s)");
     }
 
     public void preview(Exchange exchange) throws ApiException {

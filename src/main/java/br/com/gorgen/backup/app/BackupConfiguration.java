@@ -54,6 +54,8 @@ import br.com.gorgen.backup.documents.ExclusionRules;
 import br.com.gorgen.backup.dump.DatabaseDumper;
 import br.com.gorgen.backup.dump.DumpProcess;
 import br.com.gorgen.backup.notify.NotificationComposer;
+import br.com.gorgen.backup.retention.BackupExpirer;
+import br.com.gorgen.backup.retention.RetentionCleanup;
 import br.com.gorgen.backup.retention.RetentionPolicy;
 import br.com.gorgen.backup.settings.BackupSettings;
 import br.com.gorgen.backup.settings.DatabaseUrl;
@@ -224,7 +226,11 @@ public class BackupConfiguration implements CamelConfiguration {
         // retention: the pure policy and its dry run
         RetentionPolicy retentionPolicy = new RetentionPolicy(settings.retention());
         registry.bind("retentionApi", new RetentionApi(history, retentionPolicy, clock));
-        registry.bind("deletionApi", new DeletionApi(history, retentionPolicy, buckets, layout, clock));
+        BackupExpirer expirer = new BackupExpirer(history, buckets, layout);
+        registry.bind("deletionApi", new DeletionApi(history, retentionPolicy, expirer, clock));
+        registry.bind("retentionCleanup", new RetentionCleanup(history, retentionPolicy, expirer, clock,
+                Boolean.parseBoolean(context.getPropertiesComponent().resolveProperty("backup.retention.after.backup")
+                        .orElse("true"))));
         registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context),
                 new AuditTrail(dataSource, migrator, settings.tenantId()), incremental, pitr));
 

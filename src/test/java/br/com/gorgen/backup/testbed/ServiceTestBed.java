@@ -89,6 +89,9 @@ public final class ServiceTestBed implements AutoCloseable {
         properties.put("backup.documents.full.cron", "0 0 0 1 1 ? 2099");
         properties.put("backup.documents.incremental.cron", "0 0 0 1 1 ? 2099");
         properties.put("backup.reconcile.cron", "0 0 0 1 1 ? 2099");
+        properties.put("backup.retention.cron", "0 0 0 1 1 ? 2099");
+        // tests take several backups a day and restore older ones: the clean-up runs only when a test asks
+        properties.put("backup.retention.after.backup", "false");
     }
 
     /** Sets (or replaces) one setting before {@link #applyAsSystemProperties()}. */
