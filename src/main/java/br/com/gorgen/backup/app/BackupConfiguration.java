@@ -134,8 +134,10 @@ public class BackupConfiguration implements CamelConfiguration {
                 secondary = secondary.withEndpoint(embedded.endpoint(), embedded.accessKey(), embedded.secretKey());
             }
         }
-        S3Client primaryClient = S3ClientFactory.create(primary, settings.pathStyle(), settings.checksumMode());
-        S3Client secondaryClient = S3ClientFactory.create(secondary, settings.pathStyle(), settings.checksumMode());
+        S3Client primaryClient = S3ClientFactory.create(primary, settings.pathStyle(), settings.checksumMode(),
+                settings.unsignedPayload());
+        S3Client secondaryClient = S3ClientFactory.create(secondary, settings.pathStyle(), settings.checksumMode(),
+                settings.unsignedPayload());
         context.addService(ClosingService.of(primaryClient), true);
         context.addService(ClosingService.of(secondaryClient), true);
         registry.bind("primaryS3Client", primaryClient);
@@ -189,7 +191,8 @@ public class BackupConfiguration implements CamelConfiguration {
                     docs.region().isBlank() ? primary.region() : docs.region(),
                     docs.accessKey().isBlank() ? primary.accessKey() : docs.accessKey(),
                     docs.secretKey().isBlank() ? primary.secretKey() : docs.secretKey(), docs.bucket());
-            documentsClient = S3ClientFactory.create(docsTarget, settings.pathStyle(), settings.checksumMode());
+            documentsClient = S3ClientFactory.create(docsTarget, settings.pathStyle(), settings.checksumMode(),
+                    settings.unsignedPayload());
             context.addService(ClosingService.of(documentsClient), true);
             documentsReader = S3ClientFactory.objectReader(docsTarget, settings.pathStyle(), documentsClient);
             if (documentsReader instanceof AutoCloseable closeable) {

@@ -50,12 +50,26 @@ public final class S3ClientFactory {
                 .build()).toList();
     }
 
+    /** A client whose uploads over plain HTTP have an unsigned body ({@link PlainHttpPayloadSigner}). */
     public static S3Client create(S3Target target, boolean pathStyle, String checksumMode) {
+        return create(target, pathStyle, checksumMode, true);
+    }
+
+    /**
+     * @param unsignedPlainHttpBodies uploads over plain HTTP to a non-standard port are signed as over HTTPS
+     *     ({@link PlainHttpPayloadSigner}); false keeps the SDK's signed bodies, for a server that refuses
+     *     {@code UNSIGNED-PAYLOAD} over HTTP (setting {@code backup.s3.unsigned.payload})
+     */
+    public static S3Client create(S3Target target, boolean pathStyle, String checksumMode,
+            boolean unsignedPlainHttpBodies) {
         AwsCredentialsProvider credentials = credentials(target);
         boolean whenRequired = !"when_supported".equalsIgnoreCase(checksumMode);
         S3ClientBuilder builder = S3Client.builder();
         if (pathStyle) {
             builder.endpointProvider(new FixedPathStyleEndpoint(URI.create(target.endpoint())));
+        }
+        if (unsignedPlainHttpBodies) {
+            builder.putAuthScheme(PlainHttpPayloadSigner.authScheme());
         }
         return builder
                 .endpointOverride(URI.create(target.endpoint()))
@@ -68,7 +82,6 @@ public final class S3ClientFactory {
                         : ResponseChecksumValidation.WHEN_SUPPORTED)
                 .httpClientBuilder(ApacheHttpClient.builder().expectContinueEnabled(false).maxConnections(64))
                 .authSchemeProvider(S3ClientFactory::plainBodyForSinglePuts)
-                .putAuthScheme(PlainHttpPayloadSigner.authScheme())
                 .overrideConfiguration(c -> c.apiCallAttemptTimeout(Duration.ofMinutes(10))
                         .addExecutionInterceptor(new NoExpectContinue()))
                 .build();

@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import br.com.gorgen.backup.settings.S3Target;
+import br.com.gorgen.backup.support.Sha256;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -53,6 +54,24 @@ class S3ClientFactoryTest {
                     .anyMatch(l -> l.toLowerCase().startsWith("authorization: aws4-hmac-sha256 ")
                             && l.toLowerCase().contains("content-md5"))
                     .anyMatch(l -> l.equalsIgnoreCase("content-length: " + content.length));
+        }
+    }
+
+    @Test
+    void withUnsignedPayloadOffTheBodyIsSignedByItsSha256(@TempDir Path dir) throws Exception {
+        byte[] content = new byte[100_000];
+        new Random(13).nextBytes(content);
+        Path file = dir.resolve("dump.sql.gz.gpg");
+        Files.write(file, content);
+        try (ServerSocket server = new ServerSocket(0)) {
+            CompletableFuture<List<String>> headers = CompletableFuture.supplyAsync(() -> answerOnePut(server));
+            try (S3Client client = S3ClientFactory.create(new S3Target("primary", "http://127.0.0.1:" + server.getLocalPort(),
+                    "us-east-1", "key", "secret", "b"), true, "when_required", false)) {
+                client.putObject(b -> b.bucket("b").key("k"), RequestBody.fromFile(file));
+            }
+            assertThat(headers.get(30, TimeUnit.SECONDS))
+                    .noneMatch(l -> l.toLowerCase().startsWith("content-encoding: aws-chunked"))
+                    .anyMatch(l -> l.equalsIgnoreCase("x-amz-content-sha256: " + Sha256.of(content)));
         }
     }
 

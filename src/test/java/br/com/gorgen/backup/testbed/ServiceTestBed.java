@@ -39,7 +39,7 @@ public final class ServiceTestBed implements AutoCloseable {
     public final S3Server s3;
     public final GreenMail mail;
     public final String database;
-    public final int httpPort = MariaDbServer.freePort();
+    public final int httpPort;
     public final Path dataDir;
     private final Map<String, String> properties = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -55,6 +55,12 @@ public final class ServiceTestBed implements AutoCloseable {
         s3 = new S3Server(PRIMARY, SECONDARY, DOCUMENTS);
         mail = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         mail.start();
+        // chosen after GreenMail took its port: a port freed by freePort() can be the next one the OS hands out
+        int port = MariaDbServer.freePort();
+        while (port == mail.getSmtp().getPort()) {
+            port = MariaDbServer.freePort();
+        }
+        httpPort = port;
         try {
             dataDir = Files.createTempDirectory("gorgen-data-");
             Path apiKeys = dataDir.resolve("api-keys");
