@@ -36,6 +36,12 @@ public class ApiException extends Exception {
         return new ApiException(400, "bad_request", reason);
     }
 
+    /** 503: the catalog database could not answer; {@code what} names what was asked of it (e.g. "history"). */
+    public static ApiException catalogUnavailable(String what, Exception cause) {
+        return new ApiException(503, "catalog_unavailable",
+                what + " unavailable: " + br.com.gorgen.backup.support.ErrorMessages.describe(cause));
+    }
+
     /**
      * Parses a request body that must be a JSON object (an empty body gives an empty object); anything else is a 400
      * whose reason shows {@code example}.

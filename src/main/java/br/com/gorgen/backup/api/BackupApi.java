@@ -49,7 +49,7 @@ public class BackupApi {
         try {
             ApiResponder.respond(exchange, 200, Map.of("entries", audit.latest(limit)));
         } catch (Exception e) {
-            throw new ApiException(503, "catalog_unavailable", "audit log unavailable: " + ErrorMessages.describe(e));
+            throw ApiException.catalogUnavailable("audit log", e);
         }
     }
 
@@ -152,7 +152,7 @@ public class BackupApi {
             }
             ApiResponder.respond(exchange, 200, Map.of("backups", rows));
         } catch (Exception e) {
-            throw new ApiException(503, "catalog_unavailable", "history unavailable: " + ErrorMessages.describe(e));
+            throw ApiException.catalogUnavailable("history", e);
         }
     }
 

@@ -12,7 +12,6 @@ import br.com.gorgen.backup.retention.RetentionCatalog;
 import br.com.gorgen.backup.retention.RetentionDecision;
 import br.com.gorgen.backup.retention.RetentionPolicy;
 import br.com.gorgen.backup.support.BackupHeaders;
-import br.com.gorgen.backup.support.ErrorMessages;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -67,7 +66,7 @@ public class DeletionApi {
             row = history.findById(id);
             decisions = policy.decide(RetentionCatalog.entries(history.unexpired()), clock.instant());
         } catch (Exception e) {
-            throw new ApiException(503, "catalog_unavailable", "history unavailable: " + ErrorMessages.describe(e));
+            throw ApiException.catalogUnavailable("history", e);
         }
         BackupRecord r = row.orElseThrow(() -> new ApiException(404, "not_found", "no backup " + id));
         if ("expired".equals(r.status())) {

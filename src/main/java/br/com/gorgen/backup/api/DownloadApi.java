@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 import br.com.gorgen.backup.catalog.BackupHistory;
 import br.com.gorgen.backup.catalog.BackupRecord;
 import br.com.gorgen.backup.storage.BackupBuckets;
-import br.com.gorgen.backup.support.ErrorMessages;
 import br.com.gorgen.backup.support.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -46,7 +45,7 @@ public class DownloadApi {
         try {
             backup = history.findById(id).orElseThrow(() -> new ApiException(404, "not_found", "backup " + id + " does not exist"));
         } catch (SQLException e) {
-            throw new ApiException(503, "catalog_unavailable", "history unavailable: " + ErrorMessages.describe(e));
+            throw ApiException.catalogUnavailable("history", e);
         }
         if (!"success".equals(backup.status())) {
             throw new ApiException(409, "not_downloadable", "backup " + id + " is '" + backup.status()

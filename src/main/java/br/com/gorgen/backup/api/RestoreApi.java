@@ -18,7 +18,6 @@ import br.com.gorgen.backup.restore.RestoreHeaders;
 import br.com.gorgen.backup.restore.RestoreHistory;
 import br.com.gorgen.backup.restore.RestoreRecord;
 import br.com.gorgen.backup.support.BackupHeaders;
-import br.com.gorgen.backup.support.ErrorMessages;
 import br.com.gorgen.backup.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
@@ -95,7 +94,7 @@ public class RestoreApi {
                 return false;
             }
         } catch (java.sql.SQLException e) {
-            throw new ApiException(503, "catalog_unavailable", "catalog unavailable: " + ErrorMessages.describe(e));
+            throw ApiException.catalogUnavailable("catalog", e);
         }
         if (!documents.available()) {
             throw new ApiException(409, "documents_not_configured", "DOCUMENTS_S3_BUCKET is not configured on this "
@@ -171,7 +170,7 @@ public class RestoreApi {
             begin(exchange, "production".equals(target) ? "pitr-production" : "pitr");
             return true;
         } catch (java.sql.SQLException e) {
-            throw new ApiException(503, "catalog_unavailable", "catalog unavailable: " + ErrorMessages.describe(e));
+            throw ApiException.catalogUnavailable("catalog", e);
         }
     }
 
@@ -230,7 +229,7 @@ public class RestoreApi {
                         Map.of("windows", pitr.coveredIntervals()));
             }
         } catch (java.sql.SQLException e) {
-            throw new ApiException(503, "catalog_unavailable", "catalog unavailable: " + ErrorMessages.describe(e));
+            throw ApiException.catalogUnavailable("catalog", e);
         }
         if ("production".equals(target)) {
             JsonNode confirm = request.get("confirm");
@@ -300,7 +299,7 @@ public class RestoreApi {
         try {
             r = history.findById(id).orElseThrow(() -> new ApiException(404, "not_found", "restore " + id + " does not exist"));
         } catch (java.sql.SQLException e) {
-            throw new ApiException(503, "catalog_unavailable", "restore history unavailable: " + ErrorMessages.describe(e));
+            throw ApiException.catalogUnavailable("restore history", e);
         }
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("restoreId", r.id());

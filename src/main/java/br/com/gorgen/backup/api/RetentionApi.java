@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,9 @@ import br.com.gorgen.backup.catalog.BackupRecord;
 import br.com.gorgen.backup.retention.RetentionCatalog;
 import br.com.gorgen.backup.retention.RetentionCleanup;
 import br.com.gorgen.backup.retention.RetentionDecision;
+import br.com.gorgen.backup.retention.RetentionEntry;
 import br.com.gorgen.backup.retention.RetentionPolicy;
 import br.com.gorgen.backup.retention.RetentionSettings;
-import br.com.gorgen.backup.support.ErrorMessages;
 import org.apache.camel.Exchange;
 
 /**
@@ -34,14 +35,13 @@ public class RetentionApi {
     }
 
     /** Answers {@code POST /api/backup/retention/run} with the clean-up's report, and sets the audit headers. */
-    @SuppressWarnings("unchecked")
     public void cleanupReport(Exchange exchange) {
-        Map<String, Object> report = exchange.getProperty(RetentionCleanup.PROP_REPORT, Map.class);
-        ApiResponder.respond(exchange, 200, report);
+        RetentionCleanup.Report report = exchange.getProperty(RetentionCleanup.PROP_REPORT, RetentionCleanup.Report.class);
+        ApiResponder.respond(exchange, 200, report.view());
         exchange.getIn().setHeader("AuditAction", "retention.run");
         exchange.getIn().setHeader("AuditTarget", "retention");
-        exchange.getIn().setHeader("AuditDetails", "removed " + ((List<?>) report.get("removed")).size()
-                + " backup(s), " + ((List<?>) report.get("problems")).size() + " problem(s)");
+        exchange.getIn().setHeader("AuditDetails", "removed " + report.removed().size() + " backup(s), "
+                + report.problems().size() + " problem(s)");
     }
 
     public void preview(Exchange exchange) throws ApiException {
@@ -49,10 +49,13 @@ public class RetentionApi {
         try {
             rows = history.unexpired();
         } catch (Exception e) {
-            throw new ApiException(503, "catalog_unavailable", "history unavailable: " + ErrorMessages.describe(e));
+            throw ApiException.catalogUnavailable("history", e);
         }
         Instant now = clock.instant();
-        Map<Long, RetentionDecision> decisions = policy.decide(RetentionCatalog.entries(rows), now);
+        List<RetentionEntry> entries = RetentionCatalog.entries(rows);
+        Map<Long, RetentionEntry> byId = new HashMap<>();
+        entries.forEach(e -> byId.put(e.id(), e));
+        Map<Long, RetentionDecision> decisions = policy.decide(entries, now);
         List<Map<String, Object>> backups = new ArrayList<>();
         int keep = 0;
         int delete = 0;
@@ -62,7 +65,7 @@ public class RetentionApi {
             m.put("id", r.id());
             m.put("type", r.type());
             m.put("status", r.status());
-            m.put("takenAt", RetentionCatalog.entry(r).takenAt().toString());
+            m.put("takenAt", byId.get(r.id()).takenAt().toString());
             m.put("verdict", d.verdict().name().toLowerCase());
             m.put("reasons", d.reasons());
             m.put("protected", !d.protections().isEmpty()); // a safety rule: DELETE /api/backup/{id} answers 409

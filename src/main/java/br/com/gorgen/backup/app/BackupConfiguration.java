@@ -232,8 +232,7 @@ public class BackupConfiguration implements CamelConfiguration {
         BackupExpirer expirer = new BackupExpirer(history, buckets, layout);
         registry.bind("deletionApi", new DeletionApi(history, retentionPolicy, expirer, clock));
         registry.bind("retentionCleanup", new RetentionCleanup(history, retentionPolicy, expirer, clock,
-                Boolean.parseBoolean(context.getPropertiesComponent().resolveProperty("backup.retention.after.backup")
-                        .orElse("true"))));
+                settings.retentionAfterBackup()));
         registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context),
                 new AuditTrail(dataSource, migrator, settings.tenantId()), incremental, pitr));
 

@@ -72,22 +72,8 @@ public class BackupHistory {
 
     /** Successful backups of one type from one source, oldest first (all of them: the point-in-time window needs them). */
     public List<BackupRecord> successfulFrom(String type, String sourceId) throws SQLException {
-        migrator.ensureMigrated();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM backup_history WHERE tenant_id = ? "
-                        + "AND backup_type = ? AND status = 'success' AND (? IS NULL OR source_id = ?) ORDER BY id")) {
-            ps.setInt(1, tenantId);
-            ps.setString(2, type);
-            ps.setString(3, sourceId);
-            ps.setString(4, sourceId);
-            List<BackupRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(read(rs));
-                }
-            }
-            return out;
-        }
+        return list("SELECT " + COLUMNS + " FROM backup_history WHERE tenant_id = ? AND backup_type = ? "
+                + "AND status = 'success' AND (? IS NULL OR source_id = ?) ORDER BY id", tenantId, type, sourceId, sourceId);
     }
 
     /** Inserts a row that is failed from the start (a problem found outside any run, such as a binary-log gap). */
@@ -130,18 +116,8 @@ public class BackupHistory {
      * but there is nothing left of them to decide).
      */
     public List<BackupRecord> unexpired() throws SQLException {
-        migrator.ensureMigrated();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT " + COLUMNS + " FROM backup_history WHERE tenant_id = ? AND status <> 'expired' ORDER BY id")) {
-            bind(ps, tenantId);
-            List<BackupRecord> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(read(rs));
-                }
-            }
-            return out;
-        }
+        return list("SELECT " + COLUMNS + " FROM backup_history WHERE tenant_id = ? AND status <> 'expired' ORDER BY id",
+                tenantId);
     }
 
     /** The row stays forever; its objects are gone: status {@code expired}, with why appended to its notes. */
@@ -165,8 +141,14 @@ public class BackupHistory {
         }
         sql.append(" ORDER BY started_at DESC, id DESC LIMIT ?");
         args.add(filter.limit());
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.toString())) {
-            bind(ps, args.toArray());
+        return list(sql.toString(), args.toArray());
+    }
+
+    /** The rows a query selects ({@link #COLUMNS}), in its order. */
+    private List<BackupRecord> list(String sql, Object... args) throws SQLException {
+        migrator.ensureMigrated();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
             List<BackupRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -25,6 +25,18 @@ public class RetentionCleanup {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionCleanup.class);
     public static final String PROP_REPORT = "RetentionCleanupReport";
 
+    /** What one run did: backups removed (id, type, reason, folder, objects per bucket), kept, and left with a problem. */
+    public record Report(Instant now, int kept, List<Map<String, Object>> removed, List<Map<String, Object>> problems) {
+        public Map<String, Object> view() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("now", now.toString());
+            m.put("kept", kept);
+            m.put("removed", removed);
+            m.put("problems", problems);
+            return m;
+        }
+    }
+
     private final BackupHistory history;
     private final RetentionPolicy policy;
     private final BackupExpirer expirer;
@@ -78,12 +90,7 @@ public class RetentionCleanup {
                 problems.add(m);
             }
         }
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("now", now.toString());
-        report.put("kept", kept);
-        report.put("removed", removed);
-        report.put("problems", problems);
-        exchange.setProperty(PROP_REPORT, report);
+        exchange.setProperty(PROP_REPORT, new Report(now, kept, List.copyOf(removed), List.copyOf(problems)));
         LOG.info("Retention clean-up: {} backup(s) removed, {} kept, {} left with a problem", removed.size(), kept,
                 problems.size());
         if (!problems.isEmpty()) {

@@ -40,7 +40,8 @@ public record BackupSettings(
         PointInTime pointInTime,
         Documents documents,
         List<String> configPaths,
-        RetentionSettings retention) {
+        RetentionSettings retention,
+        boolean retentionAfterBackup) {
 
     /**
      * The application's documents bucket (empty bucket: no documents backup). Endpoint, region and keys default to the
@@ -144,7 +145,8 @@ public record BackupSettings(
                         r.integer("backup.retention.yearly.years", 7), r.integer("backup.pitr.window.days", 7),
                         r.integer("backup.retention.min.successful.fulls", 3),
                         r.integer("backup.retention.failed.grace.days", 7),
-                        ZoneId.of(r.text("backup.timezone", "America/Sao_Paulo"))));
+                        ZoneId.of(r.text("backup.timezone", "America/Sao_Paulo"))),
+                Boolean.parseBoolean(r.text("backup.retention.after.backup", "true")));
     }
 
     /** The parsed database URL; throws with a clear message when it is missing or malformed. */
