@@ -12,6 +12,7 @@ import br.com.gorgen.backup.api.ApiAuthenticator;
 import br.com.gorgen.backup.api.ApiKeys;
 import br.com.gorgen.backup.api.ApiResponder;
 import br.com.gorgen.backup.api.BackupApi;
+import br.com.gorgen.backup.api.CatalogApi;
 import br.com.gorgen.backup.api.ScheduleInspector;
 import br.com.gorgen.backup.archive.BackupArchiver;
 import br.com.gorgen.backup.catalog.AuditTrail;
@@ -19,6 +20,7 @@ import br.com.gorgen.backup.catalog.BackupCoordinator;
 import br.com.gorgen.backup.catalog.BackupHistory;
 import br.com.gorgen.backup.catalog.BackupMetrics;
 import br.com.gorgen.backup.catalog.CatalogPreparer;
+import br.com.gorgen.backup.catalog.CatalogRebuilder;
 import br.com.gorgen.backup.catalog.ManifestWriter;
 import br.com.gorgen.backup.catalog.Reconciliation;
 import br.com.gorgen.backup.catalog.SchemaMigrator;
@@ -267,8 +269,12 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("downloadApi", new DownloadApi(history, buckets));
         context.addStartupListener(new DownloadHttpAdapter(context));
 
+        // the history is an index of the manifests in the buckets: rebuilt from them on demand, and when found empty
+        CatalogRebuilder rebuilder = new CatalogRebuilder(history, buckets, layout, clock, settings.catalogRebuildAtStartup());
+        registry.bind("catalogRebuilder", rebuilder);
+        registry.bind("catalogApi", new CatalogApi(rebuilder));
         CatalogPreparer preparer = new CatalogPreparer(migrator, coordinator, restoreCoordinator,
-                settings.catalogDatabase().toString());
+                settings.catalogDatabase().toString(), rebuilder::rebuildIfEmpty);
         registry.bind("catalogPreparer", preparer);
         preparer.prepare();
     }

@@ -120,6 +120,38 @@ public class BackupHistory {
                 tenantId);
     }
 
+    /** How many rows this tenant has in the history (any status): 0 means a new or lost catalog. */
+    public long count() throws SQLException {
+        migrator.ensureMigrated();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM backup_history WHERE tenant_id = ?")) {
+            ps.setInt(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * Inserts a row rebuilt from a manifest, with the backup's own id (manifests, keys and chains name it). Returns
+     * false, changing nothing, when a row with that id exists already.
+     */
+    public boolean insertRebuilt(BackupRecord r) throws SQLException {
+        migrator.ensureMigrated();
+        BackupRecord.Coverage c = r.coverage();
+        try (Connection conn = dataSource.getConnection();
+                PreparedStatement ps = conn.prepareStatement("INSERT IGNORE INTO backup_history (" + COLUMNS + ") VALUES ("
+                        + "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            bind(ps, r.id(), tenantId, r.type(), r.status(), ts(r.startedAt()), ts(r.completedAt()), r.filePath(),
+                    r.fileSizeBytes(), r.checksumSha256(), r.errorMessage(), r.createdBy(), r.manifestPath(),
+                    r.plaintextSha256(), r.plaintextSizeBytes(), r.binlogFile(), r.binlogPosition(), c.sourceId(),
+                    ts(c.snapshotAt()), ts(c.firstEventAt()), ts(c.lastEventAt()), c.startBinlogFile(),
+                    c.startBinlogPosition(), c.parentId(), c.notes());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
     /** The row stays forever; its objects are gone: status {@code expired}, with why appended to its notes. */
     public void markExpired(long id, String note) throws SQLException {
         update("UPDATE backup_history SET status = 'expired', notes = CONCAT_WS(' | ', notes, ?) WHERE id = ?", note, id);

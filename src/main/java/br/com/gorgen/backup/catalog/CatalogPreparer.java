@@ -8,8 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Gets the catalog ready: applies the schema migrations and fails the rows a stopped process left 'running'. Done at
- * start-up and, when the database was down then, again by the catalog-watch route until it succeeds.
+ * Gets the catalog ready: applies the schema migrations and fails the rows a stopped process left 'running', then runs
+ * what waits for a ready catalog (the rebuild of an empty history from the buckets). Done at start-up and, when the
+ * database was down then, again by the catalog-watch route until it succeeds.
  */
 public class CatalogPreparer {
     private static final Logger LOG = LoggerFactory.getLogger(CatalogPreparer.class);
@@ -18,11 +19,13 @@ public class CatalogPreparer {
     private final BackupCoordinator coordinator;
     private final RestoreCoordinator restores;
     private final String databaseDescription;
+    private final Runnable whenReady;
     private volatile boolean ready;
     private volatile boolean reportedDown;
 
     public CatalogPreparer(SchemaMigrator migrator, BackupCoordinator coordinator, RestoreCoordinator restores,
-            String databaseDescription) {
+            String databaseDescription, Runnable whenReady) {
+        this.whenReady = whenReady;
         this.migrator = migrator;
         this.coordinator = coordinator;
         this.restores = restores;
@@ -53,6 +56,7 @@ public class CatalogPreparer {
             if (reportedDown) {
                 LOG.info("The catalog database ({}) is reachable again; backups can run", databaseDescription);
             }
+            whenReady.run();
         } catch (Exception e) {
             if (!reportedDown) {
                 LOG.error("The catalog database ({}) is unreachable: {}. The service runs, but backups fail until the "

@@ -41,7 +41,8 @@ public record BackupSettings(
         Documents documents,
         List<String> configPaths,
         RetentionSettings retention,
-        boolean retentionAfterBackup) {
+        boolean retentionAfterBackup,
+        boolean catalogRebuildAtStartup) {
 
     /**
      * The application's documents bucket (empty bucket: no documents backup). Endpoint, region and keys default to the
@@ -146,7 +147,8 @@ public record BackupSettings(
                         r.integer("backup.retention.min.successful.fulls", 3),
                         r.integer("backup.retention.failed.grace.days", 7),
                         ZoneId.of(r.text("backup.timezone", "America/Sao_Paulo"))),
-                Boolean.parseBoolean(r.text("backup.retention.after.backup", "true")));
+                Boolean.parseBoolean(r.text("backup.retention.after.backup", "true")),
+                Boolean.parseBoolean(r.text("backup.catalog.rebuild.at.startup", "true")));
     }
 
     /** The parsed database URL; throws with a clear message when it is missing or malformed. */
