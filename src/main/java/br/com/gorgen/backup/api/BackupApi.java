@@ -94,6 +94,9 @@ public class BackupApi {
             }
             coordinator.begin(exchange);
         } catch (BackupAlreadyRunningException e) {
+            if (e.runningId() == BackupCoordinator.CLEANUP_HOLD) {
+                throw new ApiException(409, "cleanup_running", e.getMessage());
+            }
             throw new ApiException(409, "backup_running", "a backup of this kind is already running",
                     Map.of("runningId", e.runningId()));
         } catch (CatalogUnavailableException e) {

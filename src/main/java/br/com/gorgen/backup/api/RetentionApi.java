@@ -41,7 +41,8 @@ public class RetentionApi {
         exchange.getIn().setHeader("AuditAction", "retention.run");
         exchange.getIn().setHeader("AuditTarget", "retention");
         exchange.getIn().setHeader("AuditDetails", "removed " + report.removed().size() + " backup(s), "
-                + report.problems().size() + " problem(s)");
+                + report.problems().size() + " problem(s)" + (report.documents() == null ? ""
+                        : "; documents contents: " + report.documents().view()));
     }
 
     public void preview(Exchange exchange) throws ApiException {

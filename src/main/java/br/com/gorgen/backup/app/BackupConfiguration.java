@@ -58,6 +58,7 @@ import br.com.gorgen.backup.dump.DumpProcess;
 import br.com.gorgen.backup.notify.NotificationComposer;
 import br.com.gorgen.backup.retention.BackupExpirer;
 import br.com.gorgen.backup.retention.RetentionCleanup;
+import br.com.gorgen.backup.retention.DocumentsContentCollector;
 import br.com.gorgen.backup.retention.RetentionPolicy;
 import br.com.gorgen.backup.settings.BackupSettings;
 import br.com.gorgen.backup.settings.DatabaseUrl;
@@ -234,7 +235,9 @@ public class BackupConfiguration implements CamelConfiguration {
         BackupExpirer expirer = new BackupExpirer(history, buckets, layout);
         registry.bind("deletionApi", new DeletionApi(history, retentionPolicy, expirer, clock));
         registry.bind("retentionCleanup", new RetentionCleanup(history, retentionPolicy, expirer, clock,
-                settings.retentionAfterBackup()));
+                settings.retentionAfterBackup(), settings.documents().enabled()
+                        ? new DocumentsContentCollector(history, contentIndex, buckets, layout, coordinator) : null,
+                Duration.ofDays(settings.retention().failedGraceDays())));
         registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context),
                 new AuditTrail(dataSource, migrator, settings.tenantId()), incremental, pitr));
 

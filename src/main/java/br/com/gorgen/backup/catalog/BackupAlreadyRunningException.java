@@ -5,7 +5,9 @@ public class BackupAlreadyRunningException extends Exception {
     private final long runningId;
 
     public BackupAlreadyRunningException(long runningId) {
-        super("backup " + runningId + " is still running");
+        super(runningId == BackupCoordinator.CLEANUP_HOLD
+                ? "the retention clean-up is removing documents contents no kept backup needs; try again in a moment"
+                : "backup " + runningId + " is still running");
         this.runningId = runningId;
     }
 

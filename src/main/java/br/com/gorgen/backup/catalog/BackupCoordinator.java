@@ -62,6 +62,18 @@ public class BackupCoordinator {
         return Optional.ofNullable(running.get("documents")).filter(id -> id > 0);
     }
 
+    /** The value a lane holds while the retention clean-up collects what its backups stored (no run of it starts). */
+    public static final long CLEANUP_HOLD = -2;
+
+    /** Holds a lane for the retention clean-up; false (nothing held) when a backup of it runs. */
+    public boolean hold(String lane) {
+        return running.putIfAbsent(lane, CLEANUP_HOLD) == null;
+    }
+
+    public void releaseHold(String lane) {
+        running.remove(lane, CLEANUP_HOLD);
+    }
+
     static String laneOf(String type) {
         return "transactional".equals(type) ? null : type.startsWith("documents") ? "documents" : "database";
     }

@@ -14,12 +14,23 @@ import java.util.Map;
 public record ChangePlan(List<DocumentEntry> unchanged, List<ListedObject> toRead, List<String> deleted) {
 
     public static ChangePlan of(Map<String, DocumentEntry> previous, List<ListedObject> listing, boolean full) {
+        return of(previous, listing, full, sha256 -> true);
+    }
+
+    /**
+     * As above, and an unchanged object whose content the content index no longer holds ({@code stored} false: its
+     * object was collected by retention, or the index was rebuilt) is read again, so that no snapshot can name an
+     * object that is gone.
+     */
+    public static ChangePlan of(Map<String, DocumentEntry> previous, List<ListedObject> listing, boolean full,
+            java.util.function.Predicate<String> stored) {
         List<DocumentEntry> unchanged = new ArrayList<>();
         List<ListedObject> toRead = new ArrayList<>();
         Map<String, DocumentEntry> gone = new LinkedHashMap<>(previous);
         for (ListedObject o : listing) {
             DocumentEntry before = gone.remove(o.key());
-            if (!full && before != null && before.sameAs(o) && before.sha256() != null) {
+            if (!full && before != null && before.sameAs(o) && before.sha256() != null
+                    && stored.test(before.sha256())) {
                 unchanged.add(before);
             } else {
                 toRead.add(o);

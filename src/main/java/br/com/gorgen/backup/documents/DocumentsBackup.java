@@ -171,8 +171,9 @@ public class DocumentsBackup {
             listing.add(new ListedObject(key, o.size() == null ? 0 : o.size(), o.eTag(), o.lastModified()));
         }
         Map<String, DocumentEntry> state = joined(stateLoad);
-        ChangePlan plan = ChangePlan.of(state, listing, full);
-        Run run = new Run(joined(contentsLoad), plan, listed, excluded, new DocumentPacks(archiver,
+        Map<String, DocumentsCatalog.Content> contents = joined(contentsLoad);
+        ChangePlan plan = ChangePlan.of(state, listing, full, contents::containsKey);
+        Run run = new Run(contents, plan, listed, excluded, new DocumentPacks(archiver,
                 exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class), packing.size(), layout::documentPack));
         run.entries.addAll(plan.unchanged());
         exchange.setProperty(PROP_RUN, run);
@@ -411,6 +412,10 @@ public class DocumentsBackup {
         counts.put("newPacks", run.newPacks.get());
         counts.put("newPackedContents", run.packedContents.get());
         m.put("counts", counts);
+        // every stored object (content or pack) the snapshot's documents are in: what retention must keep while this
+        // backup is kept, readable without the private key (the keys are content hashes, as in a bucket listing)
+        m.put("storedObjects", entries.stream().map(e -> run.contents.get(e.sha256()).objectKey()).distinct().sorted()
+                .toList());
         m.put("contentLayout", layout.documentContent("0".repeat(64)).replace("0".repeat(64), "<sha256>")
                 .replace("/00/", "/<first two hex digits>/"));
         m.put("packLayout", layout.documentPack("0".repeat(64)).replace("0".repeat(64), "<sha256 of the tar>")

@@ -111,6 +111,24 @@ public class DocumentsCatalog {
         }
     }
 
+    /**
+     * Forgets every content stored in these objects (retention removes them next): a later backup that meets such a
+     * content again stores it anew. Returns how many contents were forgotten.
+     */
+    public int forgetObjects(java.util.Collection<String> objectKeys) throws SQLException {
+        migrator.ensureMigrated();
+        int forgotten = 0;
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM documents_content WHERE tenant_id = ? AND object_key = ?")) {
+            for (String key : objectKeys) {
+                ps.setInt(1, tenantId);
+                ps.setString(2, key);
+                forgotten += ps.executeUpdate();
+            }
+        }
+        return forgotten;
+    }
+
     /** Replaces the state with a new snapshot's entries, in one transaction. */
     public void replaceState(List<DocumentEntry> entries, long backupId) throws SQLException {
         try (Connection c = dataSource.getConnection()) {

@@ -18,21 +18,25 @@ import org.slf4j.LoggerFactory;
  * The clean-up: decides over the unexpired history (the policy, "now" from the clock) and removes every backup the
  * policy deletes ({@link BackupExpirer}: its own folder in both buckets, then the row marked expired with the
  * policy's reason). One run at a time. A backup whose keys are not a folder of its own is left alone and reported;
- * a removal that fails stops nothing else and is reported (the next run tries again). Shared documents contents
- * are not collected yet.
+ * a removal that fails stops nothing else and is reported (the next run tries again). Then the documents contents and
+ * packs no kept snapshot references are collected ({@link DocumentsContentCollector}).
  */
 public class RetentionCleanup {
     private static final Logger LOG = LoggerFactory.getLogger(RetentionCleanup.class);
     public static final String PROP_REPORT = "RetentionCleanupReport";
 
     /** What one run did: backups removed (id, type, reason, folder, objects per bucket), kept, and left with a problem. */
-    public record Report(Instant now, int kept, List<Map<String, Object>> removed, List<Map<String, Object>> problems) {
+    public record Report(Instant now, int kept, List<Map<String, Object>> removed, List<Map<String, Object>> problems,
+            DocumentsContentCollector.Result documents) {
         public Map<String, Object> view() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("now", now.toString());
             m.put("kept", kept);
             m.put("removed", removed);
             m.put("problems", problems);
+            if (documents != null) {
+                m.put("documentsContents", documents.view());
+            }
             return m;
         }
     }
@@ -42,9 +46,17 @@ public class RetentionCleanup {
     private final BackupExpirer expirer;
     private final Clock clock;
     private final boolean afterBackup;
+    private final DocumentsContentCollector contents;
+    private final java.time.Duration contentGrace;
 
+    /**
+     * @param contents collects the documents contents no kept snapshot references (null: no documents backup)
+     * @param contentGrace how old an unreferenced content must be to be collected (the failed-backup grace)
+     */
     public RetentionCleanup(BackupHistory history, RetentionPolicy policy, BackupExpirer expirer, Clock clock,
-            boolean afterBackup) {
+            boolean afterBackup, DocumentsContentCollector contents, java.time.Duration contentGrace) {
+        this.contents = contents;
+        this.contentGrace = contentGrace;
         this.history = history;
         this.policy = policy;
         this.expirer = expirer;
@@ -90,9 +102,10 @@ public class RetentionCleanup {
                 problems.add(m);
             }
         }
-        exchange.setProperty(PROP_REPORT, new Report(now, kept, List.copyOf(removed), List.copyOf(problems)));
-        LOG.info("Retention clean-up: {} backup(s) removed, {} kept, {} left with a problem", removed.size(), kept,
-                problems.size());
+        DocumentsContentCollector.Result documents = contents == null ? null : contents.collect(now, contentGrace);
+        exchange.setProperty(PROP_REPORT, new Report(now, kept, List.copyOf(removed), List.copyOf(problems), documents));
+        LOG.info("Retention clean-up: {} backup(s) removed, {} kept, {} left with a problem; documents contents: {}",
+                removed.size(), kept, problems.size(), documents == null ? "no documents backup" : documents.view());
         if (!problems.isEmpty()) {
             LOG.warn("Retention clean-up problems: {}", problems);
         }

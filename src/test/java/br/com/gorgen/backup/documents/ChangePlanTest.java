@@ -46,4 +46,13 @@ class ChangePlanTest {
         assertThat(p.toRead()).hasSize(1);
         assertThat(p.deleted()).isEmpty();
     }
+
+    @Test
+    void anUnchangedObjectWhoseContentIsNoLongerStoredIsReadAgain() {
+        Map<String, DocumentEntry> before = Map.of("a.pdf", entry("a.pdf", 10, "e1"), "b.pdf", entry("b.pdf", 20, "e2"));
+        List<ListedObject> now = List.of(new ListedObject("a.pdf", 10, "e1", T), new ListedObject("b.pdf", 20, "e2", T));
+        ChangePlan p = ChangePlan.of(before, now, false, sha -> !sha.equals("sha-b.pdf"));
+        assertThat(p.unchanged()).extracting(DocumentEntry::key).containsExactly("a.pdf");
+        assertThat(p.toRead()).extracting(ListedObject::key).containsExactly("b.pdf");
+    }
 }
