@@ -1,5 +1,6 @@
 package br.com.gorgen.backup.catalog;
 
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,14 +12,18 @@ import java.util.SortedMap;
 import br.com.gorgen.backup.storage.BackupBuckets;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.support.ErrorMessages;
+import br.com.gorgen.backup.support.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Compares the catalog with both buckets: every successful backup not expired must have its artifact (of the size
- * the history recorded) and its manifest in the primary and in the secondary bucket, and every stored documents
- * content or pack the content index names must be in both, of its stored size. Each bucket is listed once under the
+ * the history recorded) and its manifest in the primary and in the secondary bucket, and so must what only its
+ * manifest names (a full backup's configuration archive, every stored object a documents snapshot uses); every stored
+ * documents content or pack the content index names must be in both, of its stored size. Each bucket is listed once under the
  * service's own tenant prefix (no per-object requests). What is missing, of another size, or a bucket that cannot be
  * listed is a problem; any problem is a CRITICAL alert (the route). Deep checks (decrypting, SHA-256) are the restore
  * drill's job.
@@ -113,6 +118,7 @@ public class Reconciliation {
                 objects += expect(problems, l, r.id(), r.manifestPath(), null, "manifest");
                 objects += expect(problems, l, r.id(), r.filePath(), r.fileSizeBytes(), "artifact");
             }
+            objects += expectReferenced(problems, listings, r);
         }
         if (documents != null) {
             for (Map.Entry<String, Long> o : documents.objects().entrySet()) {
@@ -122,6 +128,46 @@ public class Reconciliation {
             }
         }
         return new Report(at, backups, objects, List.copyOf(problems));
+    }
+
+    /**
+     * What only the manifest names: a full backup's configuration archive, and every stored object a documents
+     * snapshot uses (whatever the content index says: it is empty after a catalog rebuild). The manifest is read from
+     * a bucket that has it; when neither has it, that is already a problem.
+     */
+    private int expectReferenced(List<Problem> problems, List<Listing> listings, BackupRecord r) {
+        if (!"full".equals(r.type()) && !r.type().startsWith("documents")) {
+            return 0;
+        }
+        JsonNode manifest = null;
+        for (Listing l : listings) {
+            if (manifest == null && r.manifestPath() != null && l.sizes().containsKey(r.manifestPath())) {
+                BackupBuckets.Bucket b = buckets.both().stream().filter(x -> x.name().equals(l.bucket())).findFirst()
+                        .orElseThrow();
+                try (InputStream in = b.client().getObject(GetObjectRequest.builder().bucket(b.name())
+                        .key(r.manifestPath()).build())) {
+                    manifest = Json.mapper().readTree(in);
+                } catch (Exception e) {
+                    problems.add(new Problem(r.id(), l.bucket(), r.manifestPath(), "manifest unreadable: "
+                            + ErrorMessages.describe(e)));
+                }
+            }
+        }
+        if (manifest == null) {
+            return 0;
+        }
+        int objects = 0;
+        JsonNode config = manifest.path("config");
+        for (Listing l : listings) {
+            if (config.hasNonNull("key")) {
+                objects += expect(problems, l, r.id(), config.get("key").asText(), config.path("sizeBytes").asLong(),
+                        "configuration archive");
+            }
+            for (JsonNode o : manifest.path("storedObjects")) {
+                objects += expect(problems, l, r.id(), o.asText(), null, "documents content");
+            }
+        }
+        return objects;
     }
 
     private static int expect(List<Problem> problems, Listing l, long id, String key, Long size, String what) {
