@@ -13,6 +13,7 @@ import br.com.gorgen.backup.retention.RetentionDecision;
 import br.com.gorgen.backup.retention.RetentionPolicy;
 import br.com.gorgen.backup.support.BackupHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
+import br.com.gorgen.backup.storage.ObjectLockedException;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -91,7 +92,14 @@ public class DeletionApi {
         BackupRecord r = exchange.getProperty(PROP_ROW, BackupRecord.class);
         String reason = exchange.getProperty(PROP_REASON, String.class);
         String caller = in.getHeader(BackupHeaders.API_CALLER, String.class);
-        BackupExpirer.Removed gone = expirer.expire(r, "deleted by hand by " + caller + ": " + reason);
+        BackupExpirer.Removed gone;
+        try {
+            gone = expirer.expire(r, "deleted by hand by " + caller + ": " + reason);
+        } catch (ObjectLockedException e) {
+            throw new ApiException(409, "object_locked", "backup " + r.id() + " cannot be deleted before "
+                    + e.until() + ": " + e.getMessage() + "; nothing was deleted", Map.of("lockedUntil",
+                            e.until().toString(), "bucket", e.bucket()));
+        }
         String folder = gone.folder();
         Map<String, Integer> removed = gone.objects();
         Map<String, Object> body = new LinkedHashMap<>();

@@ -66,6 +66,7 @@ import br.com.gorgen.backup.settings.S3Target;
 import br.com.gorgen.backup.storage.BackupBuckets;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.storage.EmbeddedS3Server;
+import br.com.gorgen.backup.storage.ObjectLocking;
 import br.com.gorgen.backup.storage.ObjectReader;
 import br.com.gorgen.backup.storage.ObjectUploadPreparer;
 import br.com.gorgen.backup.storage.S3ClientFactory;
@@ -232,12 +233,15 @@ public class BackupConfiguration implements CamelConfiguration {
         // retention: the pure policy and its dry run
         RetentionPolicy retentionPolicy = new RetentionPolicy(settings.retention());
         registry.bind("retentionApi", new RetentionApi(history, retentionPolicy, clock));
-        BackupExpirer expirer = new BackupExpirer(history, buckets, layout);
+        BackupExpirer expirer = new BackupExpirer(history, buckets, layout, clock);
+        ObjectLocking objectLocking = new ObjectLocking(buckets, layout, settings.objectLockMode(),
+                settings.retention().dailyDays(), settings.pointInTime().windowDays(), clock);
+        registry.bind("objectLocking", objectLocking);
         registry.bind("deletionApi", new DeletionApi(history, retentionPolicy, expirer, clock));
         registry.bind("retentionCleanup", new RetentionCleanup(history, retentionPolicy, expirer, clock,
                 settings.retentionAfterBackup(), settings.documents().enabled()
                         ? new DocumentsContentCollector(history, contentIndex, buckets, layout, coordinator) : null,
-                Duration.ofDays(settings.retention().failedGraceDays())));
+                Duration.ofDays(settings.retention().failedGraceDays()), objectLocking, buckets));
         registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context),
                 new AuditTrail(dataSource, migrator, settings.tenantId()), incremental, pitr));
 

@@ -152,6 +152,27 @@ public class BackupHistory {
         }
     }
 
+    /** Per backup, the Object Lock date the clean-up last extended its objects to (only rows that have one). */
+    public java.util.Map<Long, Instant> lockedUntil() throws SQLException {
+        migrator.ensureMigrated();
+        java.util.Map<Long, Instant> out = new java.util.HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT id, locked_until FROM backup_history WHERE tenant_id = ? "
+                        + "AND locked_until IS NOT NULL")) {
+            ps.setInt(1, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getLong(1), rs.getTimestamp(2).toInstant());
+                }
+            }
+        }
+        return out;
+    }
+
+    public void setLockedUntil(long id, Instant until) throws SQLException {
+        update("UPDATE backup_history SET locked_until = ? WHERE id = ?", Timestamp.from(until), id);
+    }
+
     /** The row stays forever; its objects are gone: status {@code expired}, with why appended to its notes. */
     public void markExpired(long id, String note) throws SQLException {
         update("UPDATE backup_history SET status = 'expired', notes = CONCAT_WS(' | ', notes, ?) WHERE id = ?", note, id);

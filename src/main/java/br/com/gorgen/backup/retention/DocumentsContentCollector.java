@@ -1,6 +1,5 @@
 package br.com.gorgen.backup.retention;
 
-import java.io.InputStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,10 +18,7 @@ import br.com.gorgen.backup.documents.DocumentsCatalog;
 import br.com.gorgen.backup.storage.BackupBuckets;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.support.ErrorMessages;
-import br.com.gorgen.backup.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 
 /**
@@ -31,18 +27,18 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
  * are the {@code storedObjects} of every unexpired successful documents backup's manifest (read from the primary,
  * else the secondary: the truth, no private key needed). An object is removed only when no such manifest lists it,
  * it is older than the grace period, and while the documents lane is held (no documents backup can start and reuse
- * it); it is first forgotten in the content index (a later backup meeting that content stores it anew), then deleted
- * from both buckets. Anything uncertain removes nothing: a documents backup running, a manifest that cannot be read
+ * it) and not under S3 Object Lock until later; it is first forgotten in the content index (a later backup meeting
+ * that content stores it anew), then deleted from both buckets (every version, in a versioned bucket). Anything uncertain removes nothing: a documents backup running, a manifest that cannot be read
  * or that predates {@code storedObjects}, a bucket that cannot be listed.
  */
 public class DocumentsContentCollector {
     private static final String LANE = "documents";
 
     /** What one collection did: skipped (why), or the objects removed and their stored bytes, and problems. */
-    public record Result(String skipped, int referenced, int unreferencedYoung, List<String> removed, long bytes,
-            int forgottenContents, List<String> problems) {
+    public record Result(String skipped, int referenced, int unreferencedYoung, int unreferencedLocked,
+            List<String> removed, long bytes, int forgottenContents, List<String> problems) {
         static Result skipped(String why) {
-            return new Result(why, 0, 0, List.of(), 0, 0, List.of());
+            return new Result(why, 0, 0, 0, List.of(), 0, 0, List.of());
         }
 
         public Map<String, Object> view() {
@@ -56,6 +52,7 @@ public class DocumentsContentCollector {
             m.put("removedBytes", bytes);
             m.put("forgottenContents", forgottenContents);
             m.put("unreferencedWithinGrace", unreferencedYoung);
+            m.put("unreferencedLocked", unreferencedLocked);
             m.put("problems", problems);
             return m;
         }
@@ -124,6 +121,16 @@ public class DocumentsContentCollector {
                 }
             }
         }
+        // under S3 Object Lock until later: left for a clean-up after that date
+        int locked = 0;
+        for (BackupBuckets.Bucket b : buckets.both()) {
+            for (String key : List.copyOf(garbage.keySet())) {
+                if (b.lockedUntil(key, true, now) != null) {
+                    garbage.remove(key);
+                    locked++;
+                }
+            }
+        }
         int forgotten = index.forgetObjects(garbage.keySet());
         List<String> removed = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -132,7 +139,7 @@ public class DocumentsContentCollector {
             boolean all = true;
             for (BackupBuckets.Bucket b : buckets.both()) {
                 try {
-                    b.client().deleteObject(DeleteObjectRequest.builder().bucket(b.name()).key(g.getKey()).build());
+                    b.deleteKey(g.getKey());
                 } catch (RuntimeException e) {
                     all = false;
                     problems.add(b.name() + "/" + g.getKey() + ": not removed: " + ErrorMessages.describe(e));
@@ -143,22 +150,13 @@ public class DocumentsContentCollector {
                 bytes += g.getValue();
             }
         }
-        return new Result(null, referenced.size(), young, List.copyOf(removed), bytes, forgotten, List.copyOf(problems));
+        return new Result(null, referenced.size(), young, locked, List.copyOf(removed), bytes, forgotten,
+                List.copyOf(problems));
     }
 
     /** The manifest's {@code storedObjects} (an array), or null when the manifest has none. */
-    private JsonNode storedObjects(BackupRecord r) throws Exception {
-        Exception failure = null;
-        for (BackupBuckets.Bucket b : buckets.both()) {
-            try (InputStream in = b.client().getObject(GetObjectRequest.builder().bucket(b.name()).key(r.manifestPath())
-                    .build())) {
-                JsonNode objects = Json.mapper().readTree(in).get("storedObjects");
-                return objects != null && objects.isArray() ? objects : null;
-            } catch (Exception e) {
-                failure = e;
-            }
-        }
-        throw new IllegalStateException("the manifest of documents backup #" + r.id() + " cannot be read from either "
-                + "bucket: " + ErrorMessages.describe(failure), failure);
+    private JsonNode storedObjects(BackupRecord r) {
+        JsonNode objects = buckets.readJson(r.manifestPath()).get("storedObjects");
+        return objects != null && objects.isArray() ? objects : null;
     }
 }

@@ -9,6 +9,9 @@ import java.util.Map;
 
 import br.com.gorgen.backup.catalog.BackupHistory;
 import br.com.gorgen.backup.catalog.BackupRecord;
+import br.com.gorgen.backup.storage.BackupBuckets;
+import br.com.gorgen.backup.storage.ObjectLockedException;
+import br.com.gorgen.backup.storage.ObjectLocking;
 import br.com.gorgen.backup.support.ErrorMessages;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -27,7 +30,7 @@ public class RetentionCleanup {
 
     /** What one run did: backups removed (id, type, reason, folder, objects per bucket), kept, and left with a problem. */
     public record Report(Instant now, int kept, List<Map<String, Object>> removed, List<Map<String, Object>> problems,
-            DocumentsContentCollector.Result documents) {
+            DocumentsContentCollector.Result documents, Map<String, Object> objectLock) {
         public Map<String, Object> view() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("now", now.toString());
@@ -36,6 +39,9 @@ public class RetentionCleanup {
             m.put("problems", problems);
             if (documents != null) {
                 m.put("documentsContents", documents.view());
+            }
+            if (objectLock != null) {
+                m.put("objectLock", objectLock);
             }
             return m;
         }
@@ -48,13 +54,19 @@ public class RetentionCleanup {
     private final boolean afterBackup;
     private final DocumentsContentCollector contents;
     private final java.time.Duration contentGrace;
+    private final ObjectLocking locking;
+    private final BackupBuckets buckets;
 
     /**
      * @param contents collects the documents contents no kept snapshot references (null: no documents backup)
      * @param contentGrace how old an unreferenced content must be to be collected (the failed-backup grace)
+     * @param locking S3 Object Lock: the retain-until dates of what longer rules keep are extended
      */
     public RetentionCleanup(BackupHistory history, RetentionPolicy policy, BackupExpirer expirer, Clock clock,
-            boolean afterBackup, DocumentsContentCollector contents, java.time.Duration contentGrace) {
+            boolean afterBackup, DocumentsContentCollector contents, java.time.Duration contentGrace,
+            ObjectLocking locking, BackupBuckets buckets) {
+        this.locking = locking;
+        this.buckets = buckets;
         this.contents = contents;
         this.contentGrace = contentGrace;
         this.history = history;
@@ -97,17 +109,65 @@ public class RetentionCleanup {
                 m.put("folder", gone.folder());
                 m.put("objectsRemoved", gone.objects());
                 removed.add(m);
+            } catch (ObjectLockedException e) {
+                m.put("problem", "not removed yet: " + e.getMessage() + " (a clean-up after that date removes it)");
+                m.put("lockedUntil", e.until().toString());
+                problems.add(m);
             } catch (Exception e) {
                 m.put("problem", "not removed: " + ErrorMessages.describe(e));
                 problems.add(m);
             }
         }
+        Map<String, Object> locks = extendLocks(rows, decisions);
         DocumentsContentCollector.Result documents = contents == null ? null : contents.collect(now, contentGrace);
-        exchange.setProperty(PROP_REPORT, new Report(now, kept, List.copyOf(removed), List.copyOf(problems), documents));
+        exchange.setProperty(PROP_REPORT, new Report(now, kept, List.copyOf(removed), List.copyOf(problems), documents,
+                locks));
         LOG.info("Retention clean-up: {} backup(s) removed, {} kept, {} left with a problem; documents contents: {}",
                 removed.size(), kept, problems.size(), documents == null ? "no documents backup" : documents.view());
         if (!problems.isEmpty()) {
             LOG.warn("Retention clean-up problems: {}", problems);
         }
+    }
+
+    /**
+     * With S3 Object Lock: the objects of every backup a calendar rule keeps for a period that is over get the
+     * retain-until date of that rule (a documents backup's stored contents too), once per new date (the history
+     * remembers the last one). Null when no bucket has Object Lock.
+     */
+    private Map<String, Object> extendLocks(List<BackupRecord> rows, Map<Long, RetentionDecision> decisions)
+            throws Exception {
+        if (locking == null || !locking.anyLocked()) {
+            return null;
+        }
+        Map<Long, Instant> recorded = history.lockedUntil();
+        int backups = 0;
+        int objects = 0;
+        List<String> lockProblems = new ArrayList<>();
+        for (BackupRecord r : rows) {
+            RetentionDecision d = decisions.get(r.id());
+            Instant until = d.keepUntil();
+            Instant before = recorded.get(r.id());
+            if (!d.keep() || until == null || (before != null && !until.isAfter(before))) {
+                continue;
+            }
+            try {
+                List<String> shared = new ArrayList<>();
+                if (r.type().startsWith("documents")) {
+                    buckets.readJson(r.manifestPath()).path("storedObjects").forEach(o -> shared.add(o.asText()));
+                }
+                objects += locking.extend(expirer.folderOf(r).orElse(null), shared, until);
+                history.setLockedUntil(r.id(), until);
+                backups++;
+            } catch (Exception e) {
+                lockProblems.add("backup #" + r.id() + ": retention not extended to " + until + ": "
+                        + ErrorMessages.describe(e));
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mode", locking.mode().toString());
+        m.put("backupsExtended", backups);
+        m.put("objectsExtended", objects);
+        m.put("problems", lockProblems);
+        return m;
     }
 }

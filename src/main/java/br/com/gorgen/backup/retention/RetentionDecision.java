@@ -11,8 +11,13 @@ import java.util.List;
  *     {@code needed by incremental #812})
  * @param protections the reasons that are safety rules (not calendar windows): a backup with any cannot be deleted
  *     by hand either
+ * @param keepUntil for a backup a calendar rule keeps for a period that is over (its choice is final), the start of
+ *     the day that rule stops keeping it (e.g. {@code yearly 2025} with 7 years: 2032-01-01 in the policy's zone);
+ *     null otherwise (the current day, week, month or year can still get a newer backup). What S3 Object Lock
+ *     retention dates are extended to.
  */
-public record RetentionDecision(long id, Verdict verdict, List<String> reasons, List<String> protections) {
+public record RetentionDecision(long id, Verdict verdict, List<String> reasons, List<String> protections,
+        java.time.Instant keepUntil) {
 
     public enum Verdict {
         KEEP, DELETE, GONE

@@ -78,6 +78,8 @@ public final class RetentionPolicy {
         private final Map<Long, Set<String>> keep = new HashMap<>();
         private final Map<Long, Set<String>> safety = new HashMap<>();
         private final Map<Long, String> delete = new HashMap<>();
+        /** Per backup a calendar rule keeps, the day it stops keeping it (were no newer backup taken). */
+        private final Map<Long, Instant> until = new HashMap<>();
         private final Set<Long> gone = new HashSet<>();
 
         Run(Collection<RetentionEntry> catalog, Instant now) {
@@ -136,29 +138,35 @@ public final class RetentionPolicy {
         void calendarRules(Predicate<Kind> family, String label) {
             List<RetentionEntry> candidates = successful(family);
             LocalDate firstDay = today.minusDays(settings.dailyDays() - 1L);
-            pick(candidates, d -> !d.isBefore(firstDay), LocalDate::toString, false, label + "daily ");
+            pick(candidates, d -> !d.isBefore(firstDay), LocalDate::toString, d -> d.plusDays(1), settings.dailyDays(),
+                    false, label + "daily ");
             if (settings.weeklyWeeks() > 0) {
                 LocalDate firstMonday = today.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
                         .minusWeeks(settings.weeklyWeeks() - 1L);
-                pick(candidates, d -> !d.isBefore(firstMonday), RetentionPolicy::isoWeek, true, label + "weekly ");
+                pick(candidates, d -> !d.isBefore(firstMonday), RetentionPolicy::isoWeek,
+                        d -> d.with(TemporalAdjusters.next(DayOfWeek.MONDAY)), settings.weeklyWeeks(), true,
+                        label + "weekly ");
             }
             if (settings.monthlyMonths() > 0) {
                 YearMonth firstMonth = YearMonth.from(today).minusMonths(settings.monthlyMonths() - 1L);
-                pick(candidates, d -> !YearMonth.from(d).isBefore(firstMonth), d -> YearMonth.from(d).toString(), true,
-                        label + "monthly ");
+                pick(candidates, d -> !YearMonth.from(d).isBefore(firstMonth), d -> YearMonth.from(d).toString(),
+                        d -> YearMonth.from(d).plusMonths(1).atDay(1), settings.monthlyMonths(), true, label + "monthly ");
             }
             if (settings.yearlyYears() > 0) {
                 int firstYear = today.getYear() - (settings.yearlyYears() - 1);
-                pick(candidates, d -> d.getYear() >= firstYear, d -> Year.from(d).toString(), true, label + "yearly ");
+                pick(candidates, d -> d.getYear() >= firstYear, d -> Year.from(d).toString(),
+                        d -> LocalDate.of(d.getYear() + 1, 1, 1), settings.yearlyYears(), true, label + "yearly ");
             }
         }
 
         /**
          * In every period (named by {@code period}) of the window, the newest backup taken in it; with
-         * {@code preferFull}, the newest self-contained one when the period has one.
+         * {@code preferFull}, the newest self-contained one when the period has one. For a period that is over
+         * ({@code next}: the first day of the following period), the choice is final: the backup keeps it until the
+         * window of {@code length} periods has passed over it ({@link RetentionDecision#keepUntil}).
          */
         private void pick(List<RetentionEntry> candidates, Predicate<LocalDate> inWindow, Function<LocalDate, String> period,
-                boolean preferFull, String label) {
+                java.util.function.UnaryOperator<LocalDate> next, int length, boolean preferFull, String label) {
             Map<String, List<RetentionEntry>> byPeriod = candidates.stream()
                     .filter(e -> inWindow.test(day(e)))
                     .collect(Collectors.groupingBy(e -> period.apply(day(e)), TreeMap::new, Collectors.toList()));
@@ -170,7 +178,18 @@ public final class RetentionPolicy {
                 if (chosen.isEmpty()) {
                     chosen = newest(in);
                 }
-                chosen.ifPresent(e -> keepFor(e, label + p.getKey()));
+                chosen.ifPresent(e -> {
+                    keepFor(e, label + p.getKey());
+                    LocalDate end = next.apply(day(e));
+                    if (!end.isAfter(today)) {
+                        LocalDate windowEnd = day(e);
+                        for (int i = 0; i < length; i++) {
+                            windowEnd = next.apply(windowEnd);
+                        }
+                        until.merge(e.id(), windowEnd.atStartOfDay(settings.zone()).toInstant(),
+                                (x, y) -> x.isAfter(y) ? x : y);
+                    }
+                });
             }
         }
 
@@ -270,12 +289,14 @@ public final class RetentionPolicy {
             Map<Long, RetentionDecision> out = new LinkedHashMap<>();
             for (RetentionEntry e : byId.values()) {
                 if (gone.contains(e.id())) {
-                    out.put(e.id(), new RetentionDecision(e.id(), Verdict.GONE, List.of("expired already"), List.of()));
+                    out.put(e.id(), new RetentionDecision(e.id(), Verdict.GONE, List.of("expired already"), List.of(),
+                            null));
                 } else if (keep.containsKey(e.id())) {
                     out.put(e.id(), new RetentionDecision(e.id(), Verdict.KEEP, new ArrayList<>(keep.get(e.id())),
-                            new ArrayList<>(safety.getOrDefault(e.id(), Set.of()))));
+                            new ArrayList<>(safety.getOrDefault(e.id(), Set.of())), until.get(e.id())));
                 } else {
-                    out.put(e.id(), new RetentionDecision(e.id(), Verdict.DELETE, List.of(deleteReason(e)), List.of()));
+                    out.put(e.id(), new RetentionDecision(e.id(), Verdict.DELETE, List.of(deleteReason(e)), List.of(),
+                            null));
                 }
             }
             return out;

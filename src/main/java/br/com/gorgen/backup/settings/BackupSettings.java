@@ -42,7 +42,8 @@ public record BackupSettings(
         List<String> configPaths,
         RetentionSettings retention,
         boolean retentionAfterBackup,
-        boolean catalogRebuildAtStartup) {
+        boolean catalogRebuildAtStartup,
+        String objectLockMode) {
 
     /**
      * The application's documents bucket (empty bucket: no documents backup). Endpoint, region and keys default to the
@@ -148,7 +149,8 @@ public record BackupSettings(
                         r.integer("backup.retention.failed.grace.days", 7),
                         ZoneId.of(r.text("backup.timezone", "America/Sao_Paulo"))),
                 Boolean.parseBoolean(r.text("backup.retention.after.backup", "true")),
-                Boolean.parseBoolean(r.text("backup.catalog.rebuild.at.startup", "true")));
+                Boolean.parseBoolean(r.text("backup.catalog.rebuild.at.startup", "true")),
+                r.text("backup.s3.object.lock.mode", "GOVERNANCE"));
     }
 
     /** The parsed database URL; throws with a clear message when it is missing or malformed. */

@@ -210,4 +210,24 @@ class RetentionPolicyTest {
         assertThat(decide(only(30, 0, 0, 0), "2026-03-01T12:00").get(docsIncr.id()).reasons())
                 .contains("documents daily 2026-02-28");
     }
+
+    @Test
+    void keepUntilIsTheEndOfTheLongestCalendarRuleWhosePeriodIsOver() {
+        RetentionEntry lastYear = full("2025-12-20T03:00"); // the newest full of 2025
+        RetentionEntry monthly = full("2026-01-05T03:00"); // Monday: week 2026-W02, January
+        RetentionEntry daily = add(Kind.INCREMENTAL, Status.SUCCESS, at("2026-03-09T03:00"), null);
+        RetentionEntry today = full("2026-03-10T03:00");
+        Map<Long, RetentionDecision> d = decide(RetentionSettings.defaults(), "2026-03-10T10:00");
+        // yearly 2025 with 7 years: kept through 2031, midnight in Sao Paulo (UTC-3)
+        assertThat(d.get(lastYear.id()).keepUntil()).isEqualTo(Instant.parse("2032-01-01T03:00:00Z"));
+        // monthly 2026-01 with 12 months (its week, 2026-W02, ends sooner); 2026 is not over: no yearly date
+        assertThat(d.get(monthly.id()).keepUntil()).isEqualTo(Instant.parse("2027-01-01T03:00:00Z"));
+        // an incremental is the newest of its day only: 30 days from that day
+        assertThat(d.get(daily.id()).keepUntil()).isEqualTo(Instant.parse("2026-04-08T03:00:00Z"));
+        // today's backup is kept by every rule, but each period is still open (a newer backup may take its place)
+        assertThat(d.get(today.id()).keep()).isTrue();
+        assertThat(d.get(today.id()).keepUntil()).isNull();
+        RetentionEntry failed = add(Kind.FULL, Status.FAILED, at("2026-03-09T04:00"), null);
+        assertThat(decide(RetentionSettings.defaults(), "2026-03-10T10:00").get(failed.id()).keepUntil()).isNull();
+    }
 }
