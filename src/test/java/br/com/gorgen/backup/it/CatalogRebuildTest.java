@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  * every backup back from the manifests, field for field (one manifest only in the secondary bucket, a stray
  * manifest-named object skipped with its reason), a second rebuild changes nothing, and restores from the rebuilt
  * history give back exactly the source rows and documents. Then the history is wiped again and the service is
- * started anew (the next test's context): it rebuilds the empty history by itself.
+ * started anew (the next test's context): it rebuilds the empty history by itself; and with the primary bucket gone
+ * altogether, everything comes back from the secondary.
  */
 @CamelMainTest(mainClass = BackupApplication.class, propertyPlaceholderLocations = "file:config/application.properties")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -135,7 +136,7 @@ class CatalogRebuildTest {
 
     @Test
     @Order(2)
-    void aServiceStartedOnAnEmptyHistoryRebuildsItFromTheBuckets() {
+    void aServiceStartedOnAnEmptyHistoryRebuildsItFromTheBuckets() throws Exception {
         assertThat(before).as("runs after the first test").isNotEmpty();
         assertSameHistory();
         // the reconciliation then tells what the rebuild could only take from the secondary bucket
@@ -144,6 +145,17 @@ class CatalogRebuildTest {
         assertThat(problems.get(0).get("bucket").asText()).isEqualTo(PRIMARY);
         assertThat(problems.get(0).get("key").asText()).isEqualTo(documentsManifest);
         assertThat(bed.s3.keys(SECONDARY, documentsManifest)).containsExactly(documentsManifest);
+
+        // the primary bucket gone altogether (its store's folder removed): everything comes back from the secondary
+        try (var files = java.nio.file.Files.walk(bed.s3.baseDir().resolve(PRIMARY))) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        assertThat(bed.s3.baseDir().resolve(PRIMARY)).doesNotExist();
+        loseTheCatalog();
+        JsonNode fromSecondary = bed.postJson("/api/backup/catalog/rebuild", MASTER_KEY, "{}").json();
+        assertThat(fromSecondary.get("restored").asInt()).as(fromSecondary.toString()).isEqualTo(before.size());
+        assertThat(fromSecondary.at("/buckets/" + PRIMARY).asText()).startsWith("could not be listed");
+        assertSameHistory();
     }
 
     static void loseTheCatalog() {
