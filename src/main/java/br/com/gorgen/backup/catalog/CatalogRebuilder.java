@@ -1,6 +1,5 @@
 package br.com.gorgen.backup.catalog;
 
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,11 +14,9 @@ import br.com.gorgen.backup.binlog.ShipmentPlan;
 import br.com.gorgen.backup.storage.BackupBuckets;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.support.ErrorMessages;
-import br.com.gorgen.backup.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 
 /**
  * Rebuilds {@code backup_history} from the manifests in the buckets: the history is an index, the manifests are the
@@ -136,12 +133,7 @@ public class CatalogRebuilder {
             String key = m.getKey();
             BackupBuckets.Bucket bucket = m.getValue();
             try {
-                JsonNode manifest;
-                try (InputStream in = bucket.client().getObject(GetObjectRequest.builder().bucket(bucket.name()).key(key)
-                        .build())) {
-                    manifest = Json.mapper().readTree(in);
-                }
-                Object row = toRow(manifest, key, listings, at);
+                Object row = toRow(bucket.readJson(key), key, listings, at);
                 if (row instanceof String reason) {
                     skipped.add(new Skipped(bucket.name(), key, reason));
                 } else {

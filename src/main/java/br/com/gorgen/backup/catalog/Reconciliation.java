@@ -1,6 +1,5 @@
 package br.com.gorgen.backup.catalog;
 
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,9 +11,7 @@ import java.util.SortedMap;
 import br.com.gorgen.backup.storage.BackupBuckets;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.support.ErrorMessages;
-import br.com.gorgen.backup.support.Json;
 import com.fasterxml.jackson.databind.JsonNode;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,10 +141,9 @@ public class Reconciliation {
             if (manifest == null && r.manifestPath() != null && l.sizes().containsKey(r.manifestPath())) {
                 BackupBuckets.Bucket b = buckets.both().stream().filter(x -> x.name().equals(l.bucket())).findFirst()
                         .orElseThrow();
-                try (InputStream in = b.client().getObject(GetObjectRequest.builder().bucket(b.name())
-                        .key(r.manifestPath()).build())) {
-                    manifest = Json.mapper().readTree(in);
-                } catch (Exception e) {
+                try {
+                    manifest = b.readJson(r.manifestPath());
+                } catch (RuntimeException e) {
                     problems.add(new Problem(r.id(), l.bucket(), r.manifestPath(), "manifest unreadable: "
                             + ErrorMessages.describe(e)));
                 }

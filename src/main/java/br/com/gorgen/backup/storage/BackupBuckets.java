@@ -52,6 +52,15 @@ public class BackupBuckets {
             return f;
         }
 
+        /** A small JSON object of this bucket (a manifest), parsed. */
+        public com.fasterxml.jackson.databind.JsonNode readJson(String key) {
+            try (java.io.InputStream in = client.getObject(r -> r.bucket(name()).key(key))) {
+                return br.com.gorgen.backup.support.Json.mapper().readTree(in);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read " + key + " from bucket " + name(), e);
+            }
+        }
+
         /** Keys under a prefix (all pages). */
         public List<String> keysUnder(String prefix) {
             return new ArrayList<>(sizesUnder(prefix).keySet());
@@ -199,10 +208,8 @@ public class BackupBuckets {
     public com.fasterxml.jackson.databind.JsonNode readJson(String key) {
         RuntimeException failure = null;
         for (Bucket b : both()) {
-            try (java.io.InputStream in = b.client().getObject(r -> r.bucket(b.name()).key(key))) {
-                return br.com.gorgen.backup.support.Json.mapper().readTree(in);
-            } catch (java.io.IOException e) {
-                failure = new java.io.UncheckedIOException(e);
+            try {
+                return b.readJson(key);
             } catch (RuntimeException e) {
                 failure = e;
             }

@@ -6,9 +6,7 @@ import static br.com.gorgen.backup.testbed.ServiceTestBed.MASTER_KEY;
 import static br.com.gorgen.backup.testbed.ServiceTestBed.PRIMARY;
 import static br.com.gorgen.backup.testbed.ServiceTestBed.SECONDARY;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +78,9 @@ class CatalogRebuildTest {
         bed.db.execRoot(src, "INSERT INTO pacientes (tenant_id, nome) VALUES (1, 'Depois do completo')");
         bed.shipBinlogs();
         bed.db.execRoot(src, "UPDATE pacientes SET observacoes = 'antes do incremental' WHERE id % 3 = 0");
-        long incremental = run("incremental");
+        long incremental = bed.runBackup("incremental").get("id").asLong();
         List<String> patients = patients(src);
-        long docs = run("documents-full");
+        long docs = bed.runBackup("documents-full").get("id").asLong();
         for (JsonNode b : history()) {
             before.put(b.get("id").asLong(), fields(b));
         }
@@ -118,17 +116,10 @@ class CatalogRebuildTest {
         assertSameHistory();
 
         // restores from the rebuilt history: the incremental chain (full + incremental) and the documents snapshot
-        JsonNode db = restore(incremental, "{}");
+        JsonNode db = bed.restore(incremental, "{}");
         assertThat(patients(db.get("database").asText())).isEqualTo(patients);
-        restore(docs, "{\"targetPrefix\":\"after-rebuild/\"}");
-        Map<String, String> restored = new TreeMap<>();
-        for (String k : bed.s3.keys(DOCUMENTS, "after-rebuild/")) {
-            if (k.endsWith("/")) {
-                continue; // S3Proxy's filesystem store lists folders too
-            }
-            restored.put(k.substring("after-rebuild/".length()), bed.s3.sha256(DOCUMENTS, k));
-        }
-        assertThat(restored).isEqualTo(documents);
+        bed.restore(docs, "{\"targetPrefix\":\"after-rebuild/\"}");
+        assertThat(bed.documentsUnder("after-rebuild/")).isEqualTo(documents);
         assertThat(full).isPositive();
 
         loseTheCatalog(); // for the next test: a new start of the service on an empty history
@@ -193,23 +184,4 @@ class CatalogRebuildTest {
         return bed.db.names(database, "SELECT CONCAT_WS('|', id, nome, IFNULL(observacoes, '-')) FROM pacientes ORDER BY id");
     }
 
-    static long run(String type) {
-        ServiceTestBed.Response r = bed.postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"" + type + "\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        long id = r.json().get("id").asLong();
-        await().atMost(Duration.ofSeconds(120)).until(() -> !bed.backup(id).get("status").asText().equals("running"));
-        assertThat(bed.backup(id).get("status").asText()).as(bed.backup(id).toString()).isEqualTo("success");
-        return id;
-    }
-
-    static JsonNode restore(long backupId, String body) {
-        ServiceTestBed.Response r = bed.postJson("/api/backup/restore/" + backupId, MASTER_KEY, body);
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        long restoreId = r.json().get("restoreId").asLong();
-        await().atMost(Duration.ofSeconds(120)).until(() -> !bed.get("/api/backup/restore/" + restoreId, MASTER_KEY)
-                .json().get("status").asText().equals("running"));
-        JsonNode done = bed.get("/api/backup/restore/" + restoreId, MASTER_KEY).json();
-        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("verified");
-        return done;
-    }
 }

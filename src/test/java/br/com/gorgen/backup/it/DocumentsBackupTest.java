@@ -25,7 +25,6 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
-import static br.com.gorgen.backup.testbed.ServiceTestBed.ADMIN_KEY;
 import static br.com.gorgen.backup.testbed.ServiceTestBed.DOCUMENTS;
 import static br.com.gorgen.backup.testbed.ServiceTestBed.PRIMARY;
 import static br.com.gorgen.backup.testbed.ServiceTestBed.SECONDARY;
@@ -89,13 +88,7 @@ class DocumentsBackupTest {
     }
 
     static JsonNode run(String type) {
-        ServiceTestBed.Response r = bed.postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"" + type + "\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        long id = r.json().get("id").asLong();
-        await().atMost(Duration.ofSeconds(120)).until(() -> !bed.backup(id).get("status").asText().equals("running"));
-        JsonNode b = bed.backup(id);
-        assertThat(b.get("status").asText()).as(b.toString()).isEqualTo("success");
-        return b;
+        return bed.runBackup(type);
     }
 
     static JsonNode manifest(JsonNode backup) throws Exception {
@@ -267,24 +260,11 @@ class DocumentsBackupTest {
     }
 
     static JsonNode restore(long backupId, String body) {
-        ServiceTestBed.Response r = bed.postJson("/api/backup/restore/" + backupId, ServiceTestBed.MASTER_KEY, body);
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        long restoreId = r.json().get("restoreId").asLong();
-        await().atMost(Duration.ofSeconds(120)).until(() -> !bed.get("/api/backup/restore/" + restoreId,
-                ServiceTestBed.MASTER_KEY).json().get("status").asText().equals("running"));
-        JsonNode done = bed.get("/api/backup/restore/" + restoreId, ServiceTestBed.MASTER_KEY).json();
-        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("verified");
-        return done;
+        return bed.restore(backupId, body);
     }
 
     /** What a prefix of the documents bucket holds: key under the prefix -> SHA-256 of the content. */
     static Map<String, String> listed(String prefix) {
-        Map<String, String> out = new java.util.TreeMap<>();
-        for (String k : bed.s3.keys(DOCUMENTS, prefix)) {
-            if (!k.endsWith("/")) {
-                out.put(k.substring(prefix.length()), bed.s3.sha256(DOCUMENTS, k));
-            }
-        }
-        return out;
+        return bed.documentsUnder(prefix);
     }
 }

@@ -1,14 +1,11 @@
 package br.com.gorgen.backup.it;
 
-import static br.com.gorgen.backup.testbed.ServiceTestBed.ADMIN_KEY;
 import static br.com.gorgen.backup.testbed.ServiceTestBed.DOCUMENTS;
 import static br.com.gorgen.backup.testbed.ServiceTestBed.MASTER_KEY;
 import static br.com.gorgen.backup.testbed.ServiceTestBed.PRIMARY;
 import static br.com.gorgen.backup.testbed.ServiceTestBed.SECONDARY;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +66,7 @@ class DocumentsContentCollectionTest {
         byte[] large = bytes(1_500_000);
         put("grandes/laudo removido.dcm", large);
         put("grandes/laudo mantido.dcm", bytes(1_600_000));
-        JsonNode first = run("documents-full");
+        JsonNode first = bed.runBackup("documents-full");
         Set<String> firstObjects = storedObjects(first);
 
         Map<String, byte[]> gone = new LinkedHashMap<>();
@@ -82,7 +79,7 @@ class DocumentsContentCollectionTest {
         for (int i = 0; i < 4; i++) {
             put("novos/pequeno " + i + ".pdf", bytes(3_000 + i));
         }
-        JsonNode second = run("documents-full");
+        JsonNode second = bed.runBackup("documents-full");
         Set<String> secondObjects = storedObjects(second);
         Set<String> onlyFirst = new TreeSet<>(firstObjects);
         onlyFirst.removeAll(secondObjects);
@@ -108,7 +105,7 @@ class DocumentsContentCollectionTest {
 
         // the removed contents come back: stored anew, not named from the forgotten objects
         gone.forEach(DocumentsContentCollectionTest::put);
-        JsonNode third = run("documents-incremental");
+        JsonNode third = bed.runBackup("documents-incremental");
         Set<String> thirdObjects = storedObjects(third);
         assertStoredInBoth(thirdObjects);
         assertThat(thirdObjects).contains(onlyFirst.stream().filter(k -> k.contains("/content/")).findFirst().get());
@@ -153,31 +150,8 @@ class DocumentsContentCollectionTest {
     }
 
     static Map<String, String> restored(long backupId, String prefix) {
-        ServiceTestBed.Response r = bed.postJson("/api/backup/restore/" + backupId, MASTER_KEY,
-                "{\"targetPrefix\":\"" + prefix + "\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        long restoreId = r.json().get("restoreId").asLong();
-        await().atMost(Duration.ofSeconds(120)).until(() -> !bed.get("/api/backup/restore/" + restoreId, MASTER_KEY)
-                .json().get("status").asText().equals("running"));
-        JsonNode done = bed.get("/api/backup/restore/" + restoreId, MASTER_KEY).json();
-        assertThat(done.get("status").asText()).as(done.toString()).isEqualTo("verified");
-        Map<String, String> out = new TreeMap<>();
-        for (String k : bed.s3.keys(DOCUMENTS, prefix)) {
-            if (!k.endsWith("/")) {
-                out.put(k.substring(prefix.length()), bed.s3.sha256(DOCUMENTS, k));
-            }
-        }
-        return out;
-    }
-
-    static JsonNode run(String type) {
-        ServiceTestBed.Response r = bed.postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"" + type + "\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        long id = r.json().get("id").asLong();
-        await().atMost(Duration.ofSeconds(120)).until(() -> !bed.backup(id).get("status").asText().equals("running"));
-        JsonNode b = bed.backup(id);
-        assertThat(b.get("status").asText()).as(b.toString()).isEqualTo("success");
-        return b;
+        bed.restore(backupId, "{\"targetPrefix\":\"" + prefix + "\"}");
+        return bed.documentsUnder(prefix);
     }
 
     static void put(String key, byte[] content) {

@@ -1,12 +1,9 @@
 package br.com.gorgen.backup.it;
 
-import static br.com.gorgen.backup.testbed.ServiceTestBed.ADMIN_KEY;
 import static br.com.gorgen.backup.testbed.ServiceTestBed.DOCUMENTS;
 import static br.com.gorgen.backup.testbed.ServiceTestBed.MASTER_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 
@@ -86,10 +83,10 @@ class VersionedBucketsTest {
         random.nextBytes(large);
         put("laudo.dcm", large);
         put("ficha.pdf", "ficha".getBytes());
-        long docs = run("documents-full");
+        long docs = bed.runBackup("documents-full").get("id").asLong();
         List<String> firstObjects = storedObjects(docs);
         bed.s3.client().deleteObject(b -> b.bucket(DOCUMENTS).key("laudo.dcm"));
-        long newer = run("documents-full");
+        long newer = bed.runBackup("documents-full").get("id").asLong();
         List<String> onlyFirst = firstObjects.stream().filter(k -> !storedObjects(newer).contains(k)).toList();
         assertThat(onlyFirst).hasSize(1);
         JsonNode cleanup = bed.postJson("/api/backup/retention/run", MASTER_KEY, "{}").json();
@@ -116,12 +113,4 @@ class VersionedBucketsTest {
         }
     }
 
-    static long run(String type) {
-        ServiceTestBed.Response r = bed.postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"" + type + "\"}");
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        long id = r.json().get("id").asLong();
-        await().atMost(Duration.ofSeconds(120)).until(() -> !bed.backup(id).get("status").asText().equals("running"));
-        assertThat(bed.backup(id).get("status").asText()).as(bed.backup(id).toString()).isEqualTo("success");
-        return id;
-    }
 }

@@ -199,6 +199,50 @@ public final class ServiceTestBed implements AutoCloseable {
         return id;
     }
 
+    /** Triggers a backup of any type over the API and waits until it has succeeded; returns its history entry. */
+    public JsonNode runBackup(String type) {
+        Response r = postJson("/api/backup/trigger", ADMIN_KEY, "{\"type\":\"" + type + "\"}");
+        if (r.status() != 202) {
+            throw new AssertionError("trigger of a " + type + " backup refused: " + r.status() + " " + r.body());
+        }
+        long id = r.json().get("id").asLong();
+        org.awaitility.Awaitility.await("backup " + id).atMost(Duration.ofSeconds(120))
+                .until(() -> !backup(id).get("status").asText().equals("running"));
+        JsonNode b = backup(id);
+        if (!b.get("status").asText().equals("success")) {
+            throw new AssertionError("backup " + id + " did not succeed: " + b);
+        }
+        return b;
+    }
+
+    /** Asks for a restore (role master) and waits until it is verified; returns the restore's entry. */
+    public JsonNode restore(long backupId, String body) {
+        Response r = postJson("/api/backup/restore/" + backupId, MASTER_KEY, body);
+        if (r.status() != 202) {
+            throw new AssertionError("restore of " + backupId + " refused: " + r.status() + " " + r.body());
+        }
+        long restoreId = r.json().get("restoreId").asLong();
+        org.awaitility.Awaitility.await("restore " + restoreId).atMost(Duration.ofSeconds(120))
+                .until(() -> !get("/api/backup/restore/" + restoreId, MASTER_KEY).json().get("status").asText()
+                        .equals("running"));
+        JsonNode done = get("/api/backup/restore/" + restoreId, MASTER_KEY).json();
+        if (!done.get("status").asText().equals("verified")) {
+            throw new AssertionError("restore " + restoreId + " was not verified: " + done);
+        }
+        return done;
+    }
+
+    /** What a prefix of the documents bucket holds: key under the prefix -> SHA-256 (S3Proxy's folder entries left out). */
+    public Map<String, String> documentsUnder(String prefix) {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String k : s3.keys(DOCUMENTS, prefix)) {
+            if (!k.endsWith("/")) {
+                out.put(k.substring(prefix.length()), s3.sha256(DOCUMENTS, k));
+            }
+        }
+        return out;
+    }
+
     /** The history entry of one backup, through the API. */
     public JsonNode backup(long id) {
         for (JsonNode b : get("/api/backup/history?limit=1000", ADMIN_KEY).json().get("backups")) {
