@@ -547,6 +547,8 @@ bench_gen_key() {
 # `java -Xmx${HEAP_MB}m -jar` in $RUN/service (copies of config/ and routes/) with the embedded S3 store under
 # $RUN/service-data, on 127.0.0.1:HTTP_PORT, log in SERVICE_LOG; waits until /api/backup/status answers. Sets
 # SERVICE_PID, HTTP_PORT, SVC, RSS_IDLE_KB. SERVICE_ENV_EXTRA (an array of VAR=value) adds to its environment.
+# No retention clean-up after each backup: benchmarks measure backups and restores, and the daily rule would expire an
+# earlier backup of the same day (a warm-up's, one a later step restores) while later steps are timed.
 SERVICE_ENV_EXTRA=()
 bench_start_service() {
   local role=$1
@@ -570,6 +572,7 @@ bench_start_service() {
       BACKUP_PGP_PUBLIC_KEY_FILE="$RUN/bench-public.asc" \
       BACKUP_API_KEYS_FILE="$RUN/api-keys" \
       BACKUP_GZIP_LEVEL=6 \
+      BACKUP_RETENTION_AFTER_BACKUP=false \
       CAMEL_SERVER_HOST=127.0.0.1 \
       "${SERVICE_ENV_EXTRA[@]}" \
       java -Xmx${HEAP_MB}m -Daws.requestChecksumCalculation=WHEN_REQUIRED -jar "$JAR"
