@@ -103,8 +103,9 @@ public class DocumentsContentCollector {
         String packRoot = layout.tenantRoot() + "documents/packs/";
         Instant cutoff = now.minus(grace);
         // the candidates: stored objects of either bucket no kept snapshot lists, older than the grace period
+        // (a copy younger than that in either bucket keeps the object in both)
         SortedMap<String, Long> garbage = new TreeMap<>();
-        int young = 0;
+        Set<String> young = new HashSet<>();
         for (BackupBuckets.Bucket b : buckets.both()) {
             for (String root : List.of(contentRoot, packRoot)) {
                 var pages = b.client().listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(b.name()).prefix(root)
@@ -114,13 +115,14 @@ public class DocumentsContentCollector {
                         continue;
                     }
                     if (o.lastModified() != null && o.lastModified().isAfter(cutoff)) {
-                        young++;
-                        continue;
+                        young.add(o.key());
+                    } else {
+                        garbage.merge(o.key(), o.size(), Math::max);
                     }
-                    garbage.merge(o.key(), o.size(), Math::max);
                 }
             }
         }
+        garbage.keySet().removeAll(young);
         // under S3 Object Lock until later: left for a clean-up after that date
         int locked = 0;
         for (BackupBuckets.Bucket b : buckets.both()) {
@@ -150,7 +152,7 @@ public class DocumentsContentCollector {
                 bytes += g.getValue();
             }
         }
-        return new Result(null, referenced.size(), young, locked, List.copyOf(removed), bytes, forgotten,
+        return new Result(null, referenced.size(), young.size(), locked, List.copyOf(removed), bytes, forgotten,
                 List.copyOf(problems));
     }
 
