@@ -35,7 +35,7 @@ public class BackupCoordinator {
     private final Path spoolDir;
     private final Clock clock;
     private final BackupMetrics metrics;
-    private final java.util.Map<String, Long> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final RunLanes lanes = new RunLanes();
     private final java.util.Set<Long> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Header set when a failure of this backup was already recorded and alerted (parallel steps failing together). */
     public static final String FAILURE_ALREADY_REPORTED = "BackupFailureAlreadyReported";
@@ -54,24 +54,29 @@ public class BackupCoordinator {
 
     /** The id of the running database backup (full or incremental), if any. */
     public Optional<Long> runningId() {
-        return Optional.ofNullable(running.get("database"));
+        return lanes.get("database");
     }
 
     /** The id of the running documents backup, if any. */
     public Optional<Long> runningDocumentsId() {
-        return Optional.ofNullable(running.get("documents")).filter(id -> id > 0);
+        return lanes.get("documents").filter(id -> id > 0);
     }
 
     /** The value a lane holds while the retention clean-up collects what its backups stored (no run of it starts). */
-    public static final long CLEANUP_HOLD = -2;
+    public static final long CLEANUP_HOLD = RunLanes.CLEANUP_HOLD;
+    /** How long a backup asked for while the clean-up holds its lane waits for it (the hold lasts seconds). */
+    private static final long HOLD_WAIT_MS = 10 * 60_000L;
 
-    /** Holds a lane for the retention clean-up; false (nothing held) when a backup of it runs. */
+    /**
+     * Holds a lane for the retention clean-up; false (nothing held) when a backup of it runs. A backup asked for
+     * meanwhile waits for {@link #releaseHold}.
+     */
     public boolean hold(String lane) {
-        return running.putIfAbsent(lane, CLEANUP_HOLD) == null;
+        return lanes.hold(lane);
     }
 
     public void releaseHold(String lane) {
-        running.remove(lane, CLEANUP_HOLD);
+        lanes.releaseHold(lane);
     }
 
     static String laneOf(String type) {
@@ -91,8 +96,8 @@ public class BackupCoordinator {
         String lane = laneOf(type);
         boolean claims = lane != null;
         long placeholder = -1;
-        if (claims && running.putIfAbsent(lane, placeholder) != null) {
-            throw new BackupAlreadyRunningException(running.get(lane));
+        if (claims) {
+            lanes.claim(lane, placeholder, HOLD_WAIT_MS);
         }
         exchange.removeProperty(STORED_BUT_UNRECORDED);
         exchange.removeProperty(BackupHeaders.PROP_COVERAGE);
@@ -110,7 +115,7 @@ public class BackupCoordinator {
                         + ErrorMessages.describe(e), e);
             }
             if (claims) {
-                running.put(lane, id);
+                lanes.set(lane, id);
             }
             exchange.setProperty(BACKUP_ID_PROPERTY, id); // survives any header clean-up downstream
             in.setHeader(BackupHeaders.BACKUP_ID, id);
@@ -126,7 +131,7 @@ public class BackupCoordinator {
         } catch (Exception e) {
             Long id = exchange.getProperty(BACKUP_ID_PROPERTY, Long.class);
             if (claims) {
-                running.remove(lane);
+                lanes.remove(lane);
             }
             if (id != null && id > 0) {
                 safeMarkFailed(id, "could not start: " + ErrorMessages.describe(e));
@@ -257,6 +262,6 @@ public class BackupCoordinator {
     private void release(Exchange exchange, long id) {
         Path workDir = exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class);
         WorkFolders.deleteTree(workDir);
-        running.values().remove(id);
+        lanes.release(id);
     }
 }
