@@ -154,8 +154,8 @@ public class CatalogRebuilder {
                 if (existing.isPresent() && r.filePath().equals(existing.get().filePath())) {
                     present.add(r.id());
                 } else {
-                    skipped.add(new Skipped(buckets.primary().name(), r.manifestPath(), "the history already has a "
-                            + "different backup #" + r.id() + (existing.isPresent() ? " (" + existing.get().type() + ", "
+                    skipped.add(new Skipped(manifests.get(r.manifestPath()).name(), r.manifestPath(),
+                            "the history already has a different backup #" + r.id() + (existing.isPresent() ? " (" + existing.get().type() + ", "
                                     + existing.get().filePath() + ")" : " (another tenant)")));
                 }
             }

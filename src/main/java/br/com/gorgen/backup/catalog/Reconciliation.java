@@ -139,8 +139,7 @@ public class Reconciliation {
         JsonNode manifest = null;
         for (Listing l : listings) {
             if (manifest == null && r.manifestPath() != null && l.sizes().containsKey(r.manifestPath())) {
-                BackupBuckets.Bucket b = buckets.both().stream().filter(x -> x.name().equals(l.bucket())).findFirst()
-                        .orElseThrow();
+                BackupBuckets.Bucket b = buckets.named(l.bucket());
                 try {
                     manifest = b.readJson(r.manifestPath());
                 } catch (RuntimeException e) {

@@ -204,6 +204,12 @@ public class BackupBuckets {
         return List.of(primary, secondary);
     }
 
+    /** The backup bucket of that name (a store route names its bucket in a header). */
+    public Bucket named(String name) {
+        return both().stream().filter(b -> b.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no backup bucket named " + name));
+    }
+
     /** A JSON object (a manifest) from the primary bucket, else from the secondary; throws when neither has it. */
     public com.fasterxml.jackson.databind.JsonNode readJson(String key) {
         RuntimeException failure = null;

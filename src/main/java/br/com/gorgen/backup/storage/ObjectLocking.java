@@ -53,8 +53,7 @@ public class ObjectLocking {
     public void lockStored(Exchange exchange) {
         String bucketName = exchange.getIn().getHeader(StoredObjectVerifier.BUCKET_HEADER, String.class);
         String key = exchange.getIn().getHeader(BackupHeaders.STORE_KEY, String.class);
-        BackupBuckets.Bucket bucket = buckets.both().stream().filter(b -> b.name().equals(bucketName)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no backup bucket named " + bucketName));
+        BackupBuckets.Bucket bucket = buckets.named(bucketName);
         if (!bucket.features().objectLock()) {
             return;
         }
