@@ -575,7 +575,7 @@ bench_start_service() {
       BACKUP_RETENTION_AFTER_BACKUP=false \
       CAMEL_SERVER_HOST=127.0.0.1 \
       "${SERVICE_ENV_EXTRA[@]}" \
-      java -Xmx${HEAP_MB}m -Daws.requestChecksumCalculation=WHEN_REQUIRED -jar "$JAR"
+      java -Xmx${HEAP_MB}m ${BENCH_JAVA_OPTS:-} -Daws.requestChecksumCalculation=WHEN_REQUIRED -jar "$JAR"
   ) >>"$SERVICE_LOG" 2>&1 &
   SERVICE_PID=$!
 

@@ -70,6 +70,7 @@ import br.com.gorgen.backup.storage.ObjectLocking;
 import br.com.gorgen.backup.storage.ObjectReader;
 import br.com.gorgen.backup.storage.ObjectUploadPreparer;
 import br.com.gorgen.backup.storage.S3ClientFactory;
+import br.com.gorgen.backup.storage.SecondaryReplica;
 import br.com.gorgen.backup.storage.ParallelBucketLister;
 import br.com.gorgen.backup.storage.StoredEtagCheck;
 import br.com.gorgen.backup.storage.StoredObjectVerifier;
@@ -148,10 +149,14 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("secondaryS3Client", secondaryClient);
         BackupBuckets buckets = new BackupBuckets(new BackupBuckets.Bucket(primary, primaryClient),
                 new BackupBuckets.Bucket(secondary, secondaryClient));
+        BackupMetrics metrics = new BackupMetrics(() -> meterRegistry(context));
+        SecondaryReplica replica = new SecondaryReplica(SecondaryReplica.Mode.parse(settings.secondaryReplication()),
+                buckets.primary(), buckets.secondary(), settings.partSize(), metrics::secondaryReplica);
+        registry.bind("secondaryReplica", replica);
+        LOG.info("Secondary bucket: every object {}", replica.describe());
         BackupKeyLayout layout = new BackupKeyLayout(settings.keyPrefix(), settings.tenantId());
         registry.bind("objectUploadPreparer", new ObjectUploadPreparer());
         registry.bind("storedObjectVerifier", new StoredObjectVerifier());
-        BackupMetrics metrics = new BackupMetrics(() -> meterRegistry(context));
         registry.bind("storedEtagCheck", new StoredEtagCheck(metrics::storeVerified));
         registry.bind("transientStorageFaults", new TransientStorageFaults());
 

@@ -60,6 +60,16 @@ public class BackupMetrics {
                 .tag("method", method).register(registry()).increment();
     }
 
+    /**
+     * One secondary-bucket copy handled by the replica: {@code copied} by the S3 service, or {@code refused} (then
+     * uploaded from this server).
+     */
+    public void secondaryReplica(String outcome) {
+        Counter.builder("gorgen_backup_secondary_server_copies")
+                .description("Secondary-bucket copies made by the S3 service (copied) or refused by it (refused)")
+                .tag("outcome", outcome).register(registry()).increment();
+    }
+
     public void failed(String type, Instant startedAt, Instant completedAt) {
         record(type, "failed", startedAt, completedAt);
     }

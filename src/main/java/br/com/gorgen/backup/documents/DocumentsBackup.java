@@ -74,6 +74,8 @@ public class DocumentsBackup {
         final ConcurrentLinkedQueue<DocumentsCatalog.Content> unindexed = new ConcurrentLinkedQueue<>();
         final AtomicInteger unindexedCount = new AtomicInteger();
         final ChangePlan plan;
+        /** The catalog's state the plan compared with (empty for a full backup, which does not load it). */
+        final Map<String, DocumentEntry> previous;
         final AtomicLong bytesRead = new AtomicLong();
         final AtomicLong newContents = new AtomicLong();
         final AtomicLong newContentBytes = new AtomicLong();
@@ -84,10 +86,11 @@ public class DocumentsBackup {
         final int excluded;
         final DocumentPacks packing;
 
-        Run(Map<String, DocumentsCatalog.Content> contents, ChangePlan plan, int listed, int excluded,
-                DocumentPacks packing) {
+        Run(Map<String, DocumentsCatalog.Content> contents, ChangePlan plan, Map<String, DocumentEntry> previous,
+                int listed, int excluded, DocumentPacks packing) {
             this.contents = new ConcurrentHashMap<>(contents);
             this.plan = plan;
+            this.previous = previous;
             this.listed = listed;
             this.excluded = excluded;
             this.packing = packing;
@@ -173,7 +176,7 @@ public class DocumentsBackup {
         Map<String, DocumentEntry> state = joined(stateLoad);
         Map<String, DocumentsCatalog.Content> contents = joined(contentsLoad);
         ChangePlan plan = ChangePlan.of(state, listing, full, contents::containsKey);
-        Run run = new Run(contents, plan, listed, excluded, new DocumentPacks(archiver,
+        Run run = new Run(contents, plan, state, listed, excluded, new DocumentPacks(archiver,
                 exchange.getProperty(BackupHeaders.PROP_WORK_DIR, Path.class), packing.size(), layout::documentPack));
         run.entries.addAll(plan.unchanged());
         exchange.setProperty(PROP_RUN, run);
@@ -434,10 +437,27 @@ public class DocumentsBackup {
         }
     }
 
-    /** Once the backup is stored: the catalog's state becomes this snapshot. */
+    /**
+     * Once the backup is stored: the catalog's state becomes this snapshot. After a full backup (which did not load
+     * the state) it is replaced; after an incremental only the rows that differ are written (a 1 % change is ~100
+     * rows, not the whole bucket's ten thousand).
+     */
     @SuppressWarnings("unchecked")
     public void commitState(Exchange exchange) throws SQLException {
+        Run run = exchange.getProperty(PROP_RUN, Run.class);
         List<DocumentEntry> entries = exchange.getProperty("DocumentsSnapshotEntries", List.class);
-        catalog.replaceState(entries, exchange.getIn().getHeader(BackupHeaders.BACKUP_ID, Long.class));
+        long backupId = exchange.getIn().getHeader(BackupHeaders.BACKUP_ID, Long.class);
+        if (run.previous.isEmpty()) {
+            catalog.replaceState(entries, backupId);
+            return;
+        }
+        Map<String, DocumentEntry> gone = new java.util.HashMap<>(run.previous);
+        List<DocumentEntry> changed = new ArrayList<>();
+        for (DocumentEntry e : entries) {
+            if (!e.equals(gone.remove(e.key()))) {
+                changed.add(e);
+            }
+        }
+        catalog.updateState(gone.keySet(), changed, backupId);
     }
 }

@@ -84,8 +84,7 @@ public class DocumentsCatalog {
         if (contents.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
+        inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents_content (tenant_id, sha256, size_bytes, "
                     + "stored_sha256, stored_size_bytes, object_key, first_backup_id) VALUES (?, ?, ?, ?, ?, ?, ?) "
                     + "ON DUPLICATE KEY UPDATE stored_sha256 = VALUES(stored_sha256), "
@@ -101,14 +100,8 @@ public class DocumentsCatalog {
                     ps.addBatch();
                 }
                 ps.executeBatch();
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
-        }
+        });
     }
 
     /**
@@ -131,34 +124,75 @@ public class DocumentsCatalog {
 
     /** Replaces the state with a new snapshot's entries, in one transaction. */
     public void replaceState(List<DocumentEntry> entries, long backupId) throws SQLException {
+        inTransaction(c -> {
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM documents_state WHERE tenant_id = ?")) {
+                del.setInt(1, tenantId);
+                del.executeUpdate();
+            }
+            insertState(c, entries, backupId, "");
+        });
+    }
+
+    /**
+     * Brings the state to a new snapshot by its differences, in one transaction: the keys no longer there are
+     * removed, the entries new or different are written (rows left alone keep the id of the backup that wrote them).
+     */
+    public void updateState(java.util.Collection<String> removedKeys, List<DocumentEntry> changed, long backupId)
+            throws SQLException {
+        inTransaction(c -> {
+            try (PreparedStatement del = c.prepareStatement(
+                    "DELETE FROM documents_state WHERE tenant_id = ? AND key_sha256 = ?")) {
+                for (String key : removedKeys) {
+                    del.setInt(1, tenantId);
+                    del.setString(2, keyHash(key));
+                    del.addBatch();
+                }
+                del.executeBatch();
+            }
+            insertState(c, changed, backupId, " ON DUPLICATE KEY UPDATE doc_key = VALUES(doc_key), "
+                    + "size_bytes = VALUES(size_bytes), etag = VALUES(etag), last_modified = VALUES(last_modified), "
+                    + "sha256 = VALUES(sha256), backup_id = VALUES(backup_id)");
+        });
+    }
+
+    private void insertState(Connection c, List<DocumentEntry> entries, long backupId, String onDuplicate)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents_state (tenant_id, key_sha256, doc_key, "
+                + "size_bytes, etag, last_modified, sha256, backup_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)" + onDuplicate)) {
+            int n = 0;
+            for (DocumentEntry e : entries) {
+                ps.setInt(1, tenantId);
+                ps.setString(2, keyHash(e.key()));
+                ps.setString(3, e.key());
+                ps.setLong(4, e.size());
+                ps.setString(5, e.etag());
+                ps.setTimestamp(6, e.lastModified() == null ? null : Timestamp.from(e.lastModified()));
+                ps.setString(7, e.sha256());
+                ps.setLong(8, backupId);
+                ps.addBatch();
+                if (++n % 500 == 0) {
+                    ps.executeBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static String keyHash(String key) {
+        return Sha256.of(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private interface Work {
+        void run(Connection c) throws SQLException;
+    }
+
+    private void inTransaction(Work work) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement del = c.prepareStatement("DELETE FROM documents_state WHERE tenant_id = ?")) {
-                    del.setInt(1, tenantId);
-                    del.executeUpdate();
-                }
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO documents_state (tenant_id, key_sha256, doc_key, "
-                        + "size_bytes, etag, last_modified, sha256, backup_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    int n = 0;
-                    for (DocumentEntry e : entries) {
-                        ps.setInt(1, tenantId);
-                        ps.setString(2, Sha256.of(e.key().getBytes(StandardCharsets.UTF_8)));
-                        ps.setString(3, e.key());
-                        ps.setLong(4, e.size());
-                        ps.setString(5, e.etag());
-                        ps.setTimestamp(6, e.lastModified() == null ? null : Timestamp.from(e.lastModified()));
-                        ps.setString(7, e.sha256());
-                        ps.setLong(8, backupId);
-                        ps.addBatch();
-                        if (++n % 500 == 0) {
-                            ps.executeBatch();
-                        }
-                    }
-                    ps.executeBatch();
-                }
+                work.run(c);
                 c.commit();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             } finally {

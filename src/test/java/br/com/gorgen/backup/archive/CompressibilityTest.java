@@ -43,6 +43,20 @@ class CompressibilityTest {
         assertThat(Compressibility.looksIncompressible(b, 0, 40_000)).isTrue();
     }
 
+    @Test
+    void entropyIsEightBitsForRandomDataAndFarLessForText() {
+        byte[] random = new byte[4096];
+        new Random(5).nextBytes(random);
+        assertThat(Compressibility.entropyBits(random, 0, random.length)).isBetween(7.9, 8.0);
+        byte[] t = text(4096);
+        assertThat(Compressibility.entropyBits(t, 0, t.length)).isBetween(3.0, 5.0);
+        byte[] base64 = java.util.Base64.getEncoder().encode(random);
+        assertThat(Compressibility.looksIncompressible(base64, 0, base64.length)).as("6 bits a byte: deflate saves 25 %")
+                .isFalse();
+        byte[] zeros = new byte[4096];
+        assertThat(Compressibility.entropyBits(zeros, 0, zeros.length)).isZero();
+    }
+
     private static byte[] text(int size) {
         StringBuilder sb = new StringBuilder();
         Random r = new Random(4);

@@ -91,7 +91,7 @@ class DocumentReadRuleTest {
     }
 
     private DocumentsBackup.Run run() {
-        return new DocumentsBackup.Run(Map.of(), ChangePlan.of(Map.of(), List.of(), true), 1, 0,
+        return new DocumentsBackup.Run(Map.of(), ChangePlan.of(Map.of(), List.of(), true), Map.of(), 1, 0,
                 new DocumentPacks(ARCHIVER, work, 1, LAYOUT::documentPack));
     }
 

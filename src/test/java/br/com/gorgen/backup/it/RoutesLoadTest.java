@@ -61,7 +61,7 @@ class RoutesLoadTest {
             assertThat(r.getRouteId()).matches("[a-z]+(-[a-z0-9]+)+");
         }
         assertThat(context.getRoutes()).extracting(Route::getRouteId).contains("backup-database-scheduled",
-                "backup-database-run", "storage-store-primary", "storage-store-secondary", "notify-send",
+                "backup-database-run", "storage-store-primary", "storage-store-secondary", "storage-store-in-both-buckets", "storage-copy-to-secondary", "notify-send",
                 "backup-api-trigger", "audit-record");
     }
 }

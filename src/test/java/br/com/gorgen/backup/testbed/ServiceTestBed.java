@@ -243,6 +243,13 @@ public final class ServiceTestBed implements AutoCloseable {
         return out;
     }
 
+    /** The sum of a counter's series (Prometheus text of /observe/metrics) whose labels contain {@code label}. */
+    public double metric(String counter, String label) {
+        return get("/observe/metrics", null).body().lines()
+                .filter(l -> l.startsWith(counter + "{") && l.contains(label))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     /** The history entry of one backup, through the API. */
     public JsonNode backup(long id) {
         for (JsonNode b : get("/api/backup/history?limit=1000", ADMIN_KEY).json().get("backups")) {
