@@ -34,8 +34,12 @@ import org.apache.camel.Processor;
  * and the store headers are set for the upload.
  */
 public class BackupArchiver implements Processor {
-    /** How often {@link #archiveInline} judges again whether the data compresses. */
-    private static final long PROBE_EVERY = 1 << 20;
+    /**
+     * How often {@link #archiveInline} judges again whether the data compresses: every read buffer. A PDF's text
+     * layer and its images take turns within a MiB, and deflating an image's bytes costs zlib more than deflating
+     * text (it looks for matches it does not find), for nothing; the judge costs microseconds.
+     */
+    public static final int PROBE_EVERY = 1 << 16;
 
     private final PgpEncryptor encryptor;
     private final int gzipLevel;
@@ -116,22 +120,17 @@ public class BackupArchiver implements Processor {
     /**
      * Same format as {@link #archive}, all in the calling thread with one small buffer: for callers that already run
      * many archives side by side (the documents backup's parallel split), where a second thread per object only adds
-     * thread starts and buffers. Content that does not compress (judged on a sample of every MiB, see
+     * thread starts and buffers. Content that does not compress (judged on a sample of every 64 KiB read, see
      * {@link Compressibility}: a PDF's text layer compresses, its images do not) is kept in gzip's stored blocks
      * instead of being deflated for nothing.
      */
     public ArchiveResult archiveInline(InputStream source, Path target, String literalName) throws IOException {
         Sink sink = new Sink(target, literalName);
         try {
-            byte[] buf = new byte[1 << 16];
-            long sinceProbe = PROBE_EVERY;
+            byte[] buf = new byte[PROBE_EVERY];
             for (int n; (n = source.readNBytes(buf, 0, buf.length)) > 0;) {
-                if (sinceProbe >= PROBE_EVERY) {
-                    sink.compress(!Compressibility.looksIncompressible(buf, 0, n));
-                    sinceProbe = 0;
-                }
+                sink.compress(!Compressibility.looksIncompressible(buf, 0, n));
                 sink.write(buf, 0, n);
-                sinceProbe += n;
             }
             return sink.finish();
         } catch (IOException | RuntimeException e) {

@@ -99,13 +99,17 @@ final class DocumentPacks {
         }
 
         void add(String sha256, byte[] data, int length) throws IOException {
-            sink.compress(!Compressibility.looksIncompressible(data, 0, length));
             TarArchiveEntry entry = new TarArchiveEntry(sha256.substring(0, 2) + "/" + sha256);
             entry.setSize(length);
             entry.setMode(0600);
             entry.setModTime(FileTime.from(Instant.now()));
             tar.putArchiveEntry(entry);
-            tar.write(data, 0, length);
+            // judged slice by slice, as BackupArchiver.archiveInline does: text and images take turns in a document
+            for (int off = 0; off < length; off += BackupArchiver.PROBE_EVERY) {
+                int n = Math.min(BackupArchiver.PROBE_EVERY, length - off);
+                sink.compress(!Compressibility.looksIncompressible(data, off, n));
+                tar.write(data, off, n);
+            }
             tar.closeArchiveEntry();
             members.add(new Member(sha256, length));
         }

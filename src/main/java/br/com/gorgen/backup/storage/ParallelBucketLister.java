@@ -26,10 +26,22 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * slow page is kept: what it returned is not asked again. Timing only changes which requests are made, never the
  * result.
  *
+ * <p>A split folder with many sub-folders (patients' folders, say) is not listed one request per sub-folder: the
+ * sub-folders are gathered into about {@value #GROUPS} groups by the first characters of their names ("pacientes/000",
+ * "pacientes/001"...), each paged flat. S3Proxy's filesystem store costs about a millisecond per key listed plus a
+ * few per request, so 833 patients' folders took 833 requests and about 4.6 s of its CPU, and the same keys in 9
+ * groups 18 requests and about 1.3 s. A group whose first page is slow too is split into its folders. The direct
+ * objects of the split folder (which the delimiter listing returned) are left out of its groups' pages.
+ *
  * <p>Only the calling thread waits; the pool runs single requests, so it may be any pool, even one the caller uses
  * next. A listing with startAfter is never combined with a delimiter (S3Proxy then drops the folder holding that key).
  */
 public final class ParallelBucketLister {
+    /** About how many groups a split folder's sub-folders are gathered into. */
+    static final int GROUPS = 8;
+    /** Fewer sub-folders than this are listed one request each. */
+    static final int GROUP_FROM = 3 * GROUPS;
+
     private final S3Client s3;
     private final ExecutorService pool;
     private final long slowNanos;
@@ -40,8 +52,23 @@ public final class ParallelBucketLister {
         this.slowNanos = slowPage.toNanos();
     }
 
-    /** One request: a prefix, flat or by folder, from a continuation token, keeping only keys after {@code after}. */
-    private record Task(String prefix, boolean byFolder, String token, String after) {
+    /**
+     * One request: a prefix, flat or by folder, from a continuation token, keeping only keys after {@code after}. A
+     * group (flat) also names its folders, all under {@code parent}: only keys in them are kept.
+     */
+    private record Task(String prefix, boolean byFolder, String token, String after, String parent, List<String> folders) {
+        Task(String prefix, boolean byFolder, String token, String after) {
+            this(prefix, byFolder, token, after, null, null);
+        }
+
+        boolean group() {
+            return folders != null;
+        }
+
+        /** The same request, from the next page. */
+        Task next(String nextToken) {
+            return new Task(prefix, byFolder, nextToken, after, parent, folders);
+        }
     }
 
     private record Page(Task task, List<S3Object> objects, List<String> folders, String next, boolean slow) {
@@ -87,24 +114,74 @@ public final class ParallelBucketLister {
                     out.add(o);
                 }
             }
+            List<String> folders = new ArrayList<>();
             for (String folder : p.folders()) {
-                boolean holdsAfter = after != null && after.startsWith(folder);
-                if (after == null || holdsAfter || compareKeys(folder, after) > 0) { // else it was all on the slow page
-                    next.add(new Task(folder, false, null, holdsAfter ? after : null));
+                if (after == null || after.startsWith(folder) || compareKeys(folder, after) > 0) { // else on the slow page
+                    folders.add(folder);
+                }
+            }
+            if (p.next() == null && t.token() == null && folders.size() >= GROUP_FROM) {
+                next.addAll(groups(t.prefix(), folders, after)); // all the sub-folders are known: none on another page
+            } else {
+                for (String folder : folders) {
+                    next.add(new Task(folder, false, null, after != null && after.startsWith(folder) ? after : null));
                 }
             }
             if (p.next() != null) {
-                next.add(new Task(t.prefix(), true, p.next(), after));
+                next.add(t.next(p.next()));
+            }
+        } else if (t.group()) {
+            List<S3Object> mine = p.objects().stream().filter(o -> o.key().indexOf('/', t.parent().length()) >= 0).toList();
+            out.addAll(mine);
+            if (p.next() != null && t.token() == null && p.slow() && !p.objects().isEmpty()) {
+                // a slow group: its folders one by one, from the last key the slow page returned
+                String last = p.objects().get(p.objects().size() - 1).key();
+                for (String folder : t.folders()) {
+                    if (last.startsWith(folder)) {
+                        next.add(new Task(folder, false, null, last));
+                    } else if (compareKeys(folder, last) > 0) { // the page ended before it
+                        next.add(new Task(folder, false, null, null));
+                    }
+                }
+            } else if (p.next() != null) {
+                next.add(t.next(p.next()));
             }
         } else {
             out.addAll(p.objects());
             if (p.next() != null && t.token() == null && p.slow() && !p.objects().isEmpty()) {
                 next.add(new Task(t.prefix(), true, null, p.objects().get(p.objects().size() - 1).key()));
             } else if (p.next() != null) {
-                next.add(new Task(t.prefix(), false, p.next(), after));
+                next.add(t.next(p.next()));
             }
         }
         return next;
+    }
+
+    /**
+     * The sub-folders of {@code parent} (sorted, complete) gathered by the first characters of their names: the fewest
+     * characters giving at least {@value #GROUPS} groups. Each group is a flat listing of that common prefix, from
+     * {@code after} when the split began inside it.
+     */
+    static List<Task> groups(String parent, List<String> folders, String after) {
+        int k = 1;
+        java.util.LinkedHashMap<String, List<String>> byPrefix;
+        do {
+            byPrefix = new java.util.LinkedHashMap<>();
+            for (String folder : folders) {
+                String name = folder.substring(parent.length());
+                int end = name.offsetByCodePoints(0, Math.min(k, name.codePointCount(0, name.length())));
+                byPrefix.computeIfAbsent(parent + name.substring(0, end), x -> new ArrayList<>()).add(folder);
+            }
+            k++;
+        } while (byPrefix.size() < Math.min(GROUPS, folders.size()) && byPrefix.size() < folders.size()
+                && k <= 64);
+        List<Task> tasks = new ArrayList<>();
+        for (var g : byPrefix.entrySet()) {
+            String start = after != null && g.getValue().stream().anyMatch(f -> compareKeys(f, after) <= 0 || after.startsWith(f))
+                    ? after : null;
+            tasks.add(new Task(g.getKey(), false, null, start, parent, List.copyOf(g.getValue())));
+        }
+        return tasks;
     }
 
     private Page fetch(String bucket, Task t) {
