@@ -10,8 +10,9 @@
 # source with COUNT generated documents of SIZE_MB in total (mostly 20-300 KB, 4 % multi-MB; Portuguese names with
 # spaces and accents in nested folders; PDF/JPEG/DOCX/DICOM-like binaries and compressible XML/TXT), then measures,
 # in this order and in the same run:
-#   0. (not timed against anything) the service backs up a smaller warm-up set first, which is then deleted: the
-#      service is a long-running daemon whose weekly full backup runs with its code compiled (BENCH_DOCS_WARMUP)
+#   0. (not timed against anything) the service backs up a smaller warm-up set first, full then incremental, which
+#      is then deleted: the service is a long-running daemon whose weekly full backup and nightly incrementals run
+#      with their code compiled (BENCH_DOCS_WARMUP)
 #   1. rclone sync source -> target (full)               4. rclone sync source -> target again (incremental)
 #   2. the service's documents-full backup               5. the service's documents-incremental backup
 #   3. (not timed) rewrites 1 % of the objects with new content, adds and deletes a few
@@ -446,9 +447,11 @@ timeline() {
 # The service is a long-running daemon: the weekly full backup runs in a JVM that has shipped binary logs every five
 # minutes and backed up every night for days, its hot paths long compiled. A fresh JVM spends the first minute of
 # work compiling them (the C2 compiler alone took 15 of the 82 CPU-seconds of a cold full backup of 10,000 documents
-# on 2 cores). So, by default, the service first backs up a smaller, different warm-up set (WARMUP documents, a tenth
-# of the dataset's size, under aquecimento/), reported apart; the bucket is then emptied and the measured dataset
-# uploaded. BENCH_DOCS_WARMUP=0 measures the cold JVM instead (the full backup is then the first work it does).
+# on 2 cores). So, by default, the service first backs up a smaller, different warm-up set (WARMUP documents, a fifth
+# of the dataset's size, under aquecimento/), then backs it up again incrementally after 1 % of it changed (it runs
+# an incremental every night: the measured one should not be the JVM's first, paying to compile the catalog state's
+# and the change plan's code), both reported apart; the bucket is then emptied and the measured dataset uploaded.
+# BENCH_DOCS_WARMUP=0 measures the cold JVM instead (the full backup is then the first work it does).
 W_SECS=""
 if ((WARMUP > 0)); then
   log "warm-up: generating $WARMUP documents, ~$WARMUP_MB MB, uploading them under aquecimento/ (not timed)"
@@ -457,6 +460,17 @@ if ((WARMUP > 0)); then
   service_backup documents-full
   W_ID=$B_ID W_SECS=$B_SECS W_CPU=$B_CPU W_S3CPU=$B_S3CPU W_MANIFEST=$B_MANIFEST
   [[ $B_STATUS == success ]] || { tail -40 "$SERVICE_LOG" >&2; die "the warm-up backup did not succeed ($B_STATUS${B_ERROR:+: $B_ERROR})"; }
+  # and an incremental after 1 % changed: the daemon runs one every night, so its code paths (the catalog's state,
+  # the change plan, the state's differences) are compiled too; the measured incremental is not the JVM's first
+  python3 "$RUN/docs_gen.py" change "$RUN/warm-changes/aquecimento" "$RUN/warmup.tsv" 1 "$RUN/warm-deleted.txt" >/dev/null
+  timeout "$STEP_TIMEOUT" env -u AWS_CA_BUNDLE rclone copy "$RUN/warm-changes" "DOCSRC:$SRC_BUCKET" --no-check-dest \
+    --transfers 8 --log-file "$RUN/rclone-upload.log" || die "uploading the warm-up changes failed"
+  sed 's|^|aquecimento/|' "$RUN/warm-deleted.txt" >"$RUN/warm-deleted-keys.txt"
+  timeout "$STEP_TIMEOUT" env -u AWS_CA_BUNDLE rclone delete "DOCSRC:$SRC_BUCKET" --files-from-raw "$RUN/warm-deleted-keys.txt" \
+    --log-file "$RUN/rclone-upload.log" || die "deleting warm-up objects failed"
+  service_backup documents-incremental
+  WI_SECS=$B_SECS WI_CPU=$B_CPU WI_MANIFEST=$B_MANIFEST
+  [[ $B_STATUS == success ]] || { tail -40 "$SERVICE_LOG" >&2; die "the warm-up incremental did not succeed ($B_STATUS${B_ERROR:+: $B_ERROR})"; }
   timeout "$STEP_TIMEOUT" env -u AWS_CA_BUNDLE rclone delete "DOCSRC:$SRC_BUCKET" --log-file "$RUN/rclone-upload.log" ||
     die "emptying the source bucket after the warm-up failed"
 fi
@@ -588,7 +602,10 @@ content_bytes() { find "$S3DIR/$1" \( -path '*/documents/content/*' -o -path '*/
 if [[ -n $W_SECS && -n $W_MANIFEST && -f $W_MANIFEST ]]; then
   read -r _ W_READ W_BYTES_READ _ _ W_NEWC _ _ _ _ W_PACKS W_PACKED < <(counts "$W_MANIFEST")
 fi
-EXPECTED_OBJECTS=$((${W_NEWC:-0} - ${W_PACKED:-0} + ${W_PACKS:-0} + ${SF_NEWC:-0} - ${SF_PACKED:-0} + ${SF_PACKS:-0} + ${SI_NEWC:-0} - ${SI_PACKED:-0} + ${SI_PACKS:-0}))
+if [[ -n ${WI_MANIFEST:-} && -f $WI_MANIFEST ]]; then
+  read -r _ _ _ _ _ WI_NEWC _ _ _ _ WI_PACKS WI_PACKED < <(counts "$WI_MANIFEST")
+fi
+EXPECTED_OBJECTS=$((${W_NEWC:-0} - ${W_PACKED:-0} + ${W_PACKS:-0} + ${WI_NEWC:-0} - ${WI_PACKED:-0} + ${WI_PACKS:-0} + ${SF_NEWC:-0} - ${SF_PACKED:-0} + ${SF_PACKS:-0} + ${SI_NEWC:-0} - ${SI_PACKED:-0} + ${SI_PACKS:-0}))
 C_PRIMARY=$(content_count "$PRIMARY_BUCKET")
 C_SECONDARY=$(content_count "$SECONDARY_BUCKET")
 C_BYTES=$(content_bytes "$PRIMARY_BUCKET")
@@ -610,7 +627,7 @@ mbps() { calc "sprintf(\"%.1f\", $1 / 1048576 / $2)"; }
   echo "S3 server          one S3Proxy $S3PROXY_VERSION (${BENCH_S3_PROVIDER:-filesystem} backend, -Xmx1g) for all four buckets, $S3_ENDPOINT"
   echo "rclone             $(rc version 2>/dev/null | head -1), sync DOCSRC:$SRC_BUCKET PEERDST:$PEER_BUCKET ${BENCH_RCLONE_FLAGS:-(default flags: --transfers 4 --checkers 8)}"
   if [[ -n $W_SECS ]]; then
-    echo "service warm-up    ${W_SECS} s  $(mbps "${W_BYTES_READ:-0}" "$W_SECS") MB/s  (backup $W_ID, the freshly started JVM's first backup, of a different set of ${W_READ:-?} objects, $(mb "${W_BYTES_READ:-0}") MB, deleted afterwards; CPU JVM ${W_CPU} s, S3Proxy ${W_S3CPU} s; not compared with anything)"
+    echo "service warm-up    ${W_SECS} s  $(mbps "${W_BYTES_READ:-0}" "$W_SECS") MB/s  (backup $W_ID, the freshly started JVM's first backup, of a different set of ${W_READ:-?} objects, $(mb "${W_BYTES_READ:-0}") MB, then an incremental after 1 % changed in ${WI_SECS:-?} s, the set deleted afterwards; CPU JVM ${W_CPU} s, S3Proxy ${W_S3CPU} s; not compared with anything)"
   else
     echo "service warm-up    none (BENCH_DOCS_WARMUP=0): the full backup below is the cold JVM's first work"
   fi
@@ -656,7 +673,7 @@ mbps() { calc "sprintf(\"%.1f\", $1 / 1048576 / $2)"; }
       if [[ -f $WORK/$type.jfr ]]; then echo "hot methods        $type (JFR, $WORK/$type.jfr)$(hot_methods "$WORK/$type.jfr")"; fi
     done
   fi
-  echo "stored objects     primary $C_PRIMARY, secondary $C_SECONDARY ($(mb "$C_BYTES") MB each), expected $EXPECTED_OBJECTS (new contents stored alone + packs of the backups: warm-up $((${W_NEWC:-0} - ${W_PACKED:-0})) + ${W_PACKS:-0} packs of ${W_PACKED:-0}, full $((${SF_NEWC:-0} - ${SF_PACKED:-0})) + ${SF_PACKS:-0} packs of ${SF_PACKED:-0}, incremental $((${SI_NEWC:-0} - ${SI_PACKED:-0})) + ${SI_PACKS:-0} packs of ${SI_PACKED:-0})"
+  echo "stored objects     primary $C_PRIMARY, secondary $C_SECONDARY ($(mb "$C_BYTES") MB each), expected $EXPECTED_OBJECTS (new contents stored alone + packs of the backups: warm-up $((${W_NEWC:-0} - ${W_PACKED:-0})) + ${W_PACKS:-0} packs of ${W_PACKED:-0}, warm-up incremental $((${WI_NEWC:-0} - ${WI_PACKED:-0})) + ${WI_PACKS:-0} packs of ${WI_PACKED:-0}, full $((${SF_NEWC:-0} - ${SF_PACKED:-0})) + ${SF_PACKS:-0} packs of ${SF_PACKED:-0}, incremental $((${SI_NEWC:-0} - ${SI_PACKED:-0})) + ${SI_PACKS:-0} packs of ${SI_PACKED:-0})"
   echo "rclone target      $PEER_COUNT objects, $(mb "$PEER_BYTES") MB ($([[ $PEER_COUNT == "$SRC2_COUNT" && $PEER_BYTES == "$SRC2_BYTES" ]] && echo 'mirrors the source' || echo 'DIFFERS from the source'))"
   echo "snapshot count     $SNAP_CHECK"
   pf() { if [[ -n $2 ]] && awk "BEGIN { exit !($2) }"; then echo "PASS  $1"; else echo "FAIL  $1"; fi; }

@@ -137,7 +137,7 @@ public record BackupSettings(
                 new Documents(r.text("documents.s3.bucket", ""), r.text("documents.s3.endpoint", ""),
                         r.text("documents.s3.region", ""), r.text("documents.s3.access.key", ""),
                         r.text("documents.s3.secret.key", ""), r.text("documents.s3.prefix", ""),
-                        r.text("backup.documents.exclude", ""), r.integer("backup.documents.parallelism", 8),
+                        r.text("backup.documents.exclude", ""), r.integer("backup.documents.parallelism", 16),
                         r.integer("backup.documents.gzip.level", 1),
                         r.text("backup.documents.verify", "etag").strip().toLowerCase(java.util.Locale.ROOT),
                         r.integer("backup.documents.list.slow.page.ms", 100),

@@ -160,7 +160,7 @@ public final class ParallelBucketLister {
     /**
      * The sub-folders of {@code parent} (sorted, complete) gathered by the first characters of their names: the fewest
      * characters giving at least {@value #GROUPS} groups. Each group is a flat listing of that common prefix, from
-     * {@code after} when the split began inside it.
+     * {@code after} (what the slow page returned is not asked again).
      */
     static List<Task> groups(String parent, List<String> folders, String after) {
         int k = 1;
@@ -177,9 +177,8 @@ public final class ParallelBucketLister {
                 && k <= 64);
         List<Task> tasks = new ArrayList<>();
         for (var g : byPrefix.entrySet()) {
-            String start = after != null && g.getValue().stream().anyMatch(f -> compareKeys(f, after) <= 0 || after.startsWith(f))
-                    ? after : null;
-            tasks.add(new Task(g.getKey(), false, null, start, parent, List.copyOf(g.getValue())));
+            // from after: a group's prefix may also match folders the slow page covered (left out of the list)
+            tasks.add(new Task(g.getKey(), false, null, after, parent, List.copyOf(g.getValue())));
         }
         return tasks;
     }
