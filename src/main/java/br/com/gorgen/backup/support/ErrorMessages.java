@@ -17,6 +17,8 @@ public final class ErrorMessages {
         while (root.getCause() != null && root != root.getCause()
                 && (root instanceof org.apache.camel.CamelExecutionException
                         || root instanceof org.apache.camel.RuntimeCamelException
+                        // "Multicast processing failed for number 0. Exchange[...]": the store of both buckets
+                        || root instanceof org.apache.camel.CamelExchangeException
                         || root.getMessage() == null)) {
             root = root.getCause();
         }
