@@ -52,7 +52,7 @@ class DocumentsBackupTest {
                 .with("backup.documents.exclude", "cache/**,**/*.tmp").with("backup.documents.parallelism", "6")
                 .applyAsSystemProperties();
         byte[] shared = bytes(3000);
-        for (int i = 0; i < 180; i++) {
+        for (int i = 0; i < 300; i++) {
             put("pacientes/" + (i % 37) + "/laudo ção nº " + i + ".pdf", bytes(500 + random.nextInt(40_000)));
         }
         for (int i = 0; i < 10; i++) {
