@@ -48,6 +48,8 @@ ceph-authtool "$DIR/keyring" --gen-key -n client.admin --cap mon 'allow *' --cap
 monmaptool --create --addv a "[v1:127.0.0.1:$MONPORT]" --fsid "$FSID" "$DIR/monmap" >/dev/null
 ceph-mon --mkfs -i a --monmap "$DIR/monmap" --keyring "$DIR/keyring"
 ceph-mon -i a
+# our monitor answers on MONPORT (not a leftover of another cluster on a reused port)
+[ "$(timeout 20 ceph fsid 2>/dev/null)" = "$FSID" ] || { echo "the monitor on port $MONPORT is not this cluster's (fsid $(timeout 5 ceph fsid 2>&1))" >&2; exit 1; }
 OSD_UUID=$(cat /proc/sys/kernel/random/uuid)
 OSD_ID=$(timeout 60 ceph osd new "$OSD_UUID")
 ceph-osd -i "$OSD_ID" --mkfs --osd-uuid "$OSD_UUID" >/dev/null 2>&1

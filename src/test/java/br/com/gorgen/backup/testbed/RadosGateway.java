@@ -55,9 +55,23 @@ public final class RadosGateway {
                         Files.copy(in, scripts.resolve(script), StandardCopyOption.REPLACE_EXISTING);
                     }
                 }
+                // a free port can be taken between its choice and the daemon's bind (a monitor answering with
+                // another cluster's fsid was seen once): a failed start is cleaned up and tried once more on new ports
                 RadosGateway gateway = new RadosGateway(dir.resolve("cluster"), scripts, MariaDbServer.freePort());
+                try {
+                    gateway.start();
+                } catch (AssertionError first) {
+                    gateway.stop();
+                    gateway = new RadosGateway(dir.resolve("cluster"), scripts, MariaDbServer.freePort());
+                    try {
+                        gateway.start();
+                    } catch (AssertionError second) {
+                        gateway.stop();
+                        second.addSuppressed(first);
+                        throw second;
+                    }
+                }
                 Runtime.getRuntime().addShutdownHook(new Thread(gateway::stop));
-                gateway.start();
                 instance = gateway;
             } catch (IOException e) {
                 throw new AssertionError("cannot prepare the radosgw test server: " + e.getMessage(), e);
