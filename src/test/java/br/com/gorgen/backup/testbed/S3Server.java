@@ -104,12 +104,17 @@ public final class S3Server implements AutoCloseable {
 
     public S3Client client() {
         if (client == null) {
-            client = S3Client.builder().endpointOverride(URI.create(endpoint())).region(Region.US_EAST_1)
-                    .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                    .forcePathStyle(true).requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).build();
+            client = pathStyleClient(endpoint(), ACCESS_KEY, SECRET_KEY);
         }
         return client;
+    }
+
+    /** A test's own S3 client for a path-style server (checksums only when required, as S3-compatible servers want). */
+    public static S3Client pathStyleClient(String endpoint, String accessKey, String secretKey) {
+        return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+                .forcePathStyle(true).requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED).build();
     }
 
     public List<String> keys(String bucket, String prefix) {
