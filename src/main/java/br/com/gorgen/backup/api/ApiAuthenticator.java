@@ -29,7 +29,8 @@ public class ApiAuthenticator {
      * Request headers arrive as message headers: a caller must not be able to pose as a step of ours (our own
      * headers) or steer a producer (camel-sql's query header, aws2-s3's bucket and key headers).
      */
-    static final String FORGEABLE = "(?i)(Backup|Api|Audit|Notify|CamelSql|CamelAwsS3|CamelFile|CamelExec).*";
+    static final String FORGEABLE = "(?i)(Backup|Api|Audit|Notify|Restore|Pitr|Binlog|Documents|Retention|Reconciliation|Deletion|Download|Pin"
+            + "|CamelSql|CamelAwsS3|CamelFile|CamelExec).*";
 
     private void require(Exchange exchange, Role needed) throws ApiException {
         Message in = exchange.getIn();

@@ -41,24 +41,4 @@ public class ApiException extends Exception {
         return new ApiException(503, "catalog_unavailable",
                 what + " unavailable: " + br.com.gorgen.backup.support.ErrorMessages.describe(cause));
     }
-
-    /**
-     * Parses a request body that must be a JSON object (an empty body gives an empty object); anything else is a 400
-     * whose reason shows {@code example}.
-     */
-    public static com.fasterxml.jackson.databind.JsonNode jsonObject(String body, String example) throws ApiException {
-        if (body == null || body.isBlank()) {
-            return br.com.gorgen.backup.support.Json.mapper().createObjectNode();
-        }
-        com.fasterxml.jackson.databind.JsonNode node;
-        try {
-            node = br.com.gorgen.backup.support.Json.mapper().readTree(body);
-        } catch (Exception e) {
-            throw badRequest("request body is not valid JSON");
-        }
-        if (node == null || !node.isObject()) {
-            throw badRequest("request body must be a JSON object like " + example);
-        }
-        return node;
-    }
 }

@@ -35,6 +35,13 @@ public class ApiResponder {
             api = new ApiException(500, "internal_error", "the request could not be completed: " + ErrorMessages.describe(e));
         }
         exchange.getIn().removeHeaders("*", Exchange.HTTP_RESPONSE_CODE);
+        if (exchange.getIn().getBody() instanceof java.io.Closeable open) {
+            try {
+                open.close(); // a download's stream (and the pin it holds) does not outlive the refusal
+            } catch (java.io.IOException ignored) {
+                // it is being discarded
+            }
+        }
         respond(exchange, api.status(), api.body());
     }
 

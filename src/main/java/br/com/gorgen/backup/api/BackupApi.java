@@ -15,7 +15,6 @@ import br.com.gorgen.backup.catalog.CatalogUnavailableException;
 import br.com.gorgen.backup.catalog.HistoryFilter;
 import br.com.gorgen.backup.support.BackupHeaders;
 import br.com.gorgen.backup.support.ErrorMessages;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import br.com.gorgen.backup.binlog.IncrementalBackup;
@@ -127,14 +126,14 @@ public class BackupApi {
         if (body == null || body.isBlank()) {
             throw ApiException.badRequest("request body must be JSON like {\"type\":\"full\"}");
         }
-        JsonNode type = ApiException.jsonObject(body, "{\"type\":\"full\"}").get("type");
-        if (type == null || !type.isTextual()) {
+        String type = ApiRequest.text(ApiRequest.object(body, "{\"type\":\"full\"}", "type"), "type", null);
+        if (type == null) {
             throw ApiException.badRequest("field 'type' is required (one of " + TRIGGERABLE + ")");
         }
-        if (!TRIGGERABLE.contains(type.asText())) {
-            throw ApiException.badRequest("type '" + type.asText() + "' cannot be triggered (supported: " + TRIGGERABLE + ")");
+        if (!TRIGGERABLE.contains(type)) {
+            throw ApiException.badRequest("type '" + type + "' cannot be triggered (supported: " + TRIGGERABLE + ")");
         }
-        return type.asText();
+        return type;
     }
 
     /** GET /api/backup/history?status=&type=&limit= (newest first). */

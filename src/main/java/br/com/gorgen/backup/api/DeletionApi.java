@@ -1,11 +1,14 @@
 package br.com.gorgen.backup.api;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import br.com.gorgen.backup.catalog.BackupHistory;
+import br.com.gorgen.backup.catalog.BackupPins;
+import br.com.gorgen.backup.catalog.MaintenanceLock;
 import br.com.gorgen.backup.catalog.BackupRecord;
 import br.com.gorgen.backup.retention.BackupExpirer;
 import br.com.gorgen.backup.retention.RetentionCatalog;
@@ -33,8 +36,13 @@ public class DeletionApi {
     private final RetentionPolicy policy;
     private final BackupExpirer expirer;
     private final Clock clock;
+    private final BackupPins pins;
+    private final MaintenanceLock maintenance;
 
-    public DeletionApi(BackupHistory history, RetentionPolicy policy, BackupExpirer expirer, Clock clock) {
+    public DeletionApi(BackupHistory history, RetentionPolicy policy, BackupExpirer expirer, Clock clock, BackupPins pins,
+            MaintenanceLock maintenance) {
+        this.pins = pins;
+        this.maintenance = maintenance;
         this.history = history;
         this.policy = policy;
         this.expirer = expirer;
@@ -51,13 +59,13 @@ public class DeletionApi {
             throw ApiException.badRequest("the backup id must be a number");
         }
         BackupApi.requireJson(in);
-        JsonNode body = ApiException.jsonObject(in.getBody(String.class),
-                "{\"confirm\":\"" + id + "\",\"reason\":\"why this backup is deleted\"}");
-        if (!String.valueOf(id).equals(body.path("confirm").asText())) {
+        JsonNode body = ApiRequest.object(in.getBody(String.class),
+                "{\"confirm\":\"" + id + "\",\"reason\":\"why this backup is deleted\"}", "confirm", "reason");
+        if (!String.valueOf(id).equals(ApiRequest.text(body, "confirm", null))) {
             throw ApiException.badRequest("to delete backup " + id + ", send {\"confirm\":\"" + id
                     + "\",\"reason\":\"...\"}: confirm must repeat its id");
         }
-        String reason = body.path("reason").asText("").strip();
+        String reason = ApiRequest.text(body, "reason", "").strip();
         if (reason.isEmpty() || reason.length() > 500) {
             throw ApiException.badRequest("a reason (1 to 500 characters) is required to delete a backup");
         }
@@ -65,7 +73,7 @@ public class DeletionApi {
         Map<Long, RetentionDecision> decisions;
         try {
             row = history.findById(id);
-            decisions = policy.decide(RetentionCatalog.entries(history.unexpired()), clock.instant());
+            decisions = policy.decide(RetentionCatalog.entries(history.unexpired()), clock.instant(), pins.owners());
         } catch (Exception e) {
             throw ApiException.catalogUnavailable("history", e);
         }
@@ -93,12 +101,20 @@ public class DeletionApi {
         String reason = exchange.getProperty(PROP_REASON, String.class);
         String caller = in.getHeader(BackupHeaders.API_CALLER, String.class);
         BackupExpirer.Removed gone;
-        try {
+        Optional<MaintenanceLock.Held> held = maintenance.acquire("deletion of backup " + r.id(), Duration.ofSeconds(10));
+        if (held.isEmpty()) {
+            throw new ApiException(409, "maintenance_running", "the catalog is busy with "
+                    + maintenance.holder().orElse("another maintenance (a clean-up or a rebuild)")
+                    + ": nothing was deleted; try again in a minute");
+        }
+        try (MaintenanceLock.Held lock = held.get()) {
             gone = expirer.expire(r, "deleted by hand by " + caller + ": " + reason);
         } catch (ObjectLockedException e) {
             throw new ApiException(409, "object_locked", "backup " + r.id() + " cannot be deleted before "
                     + e.until() + ": " + e.getMessage() + "; nothing was deleted", Map.of("lockedUntil",
                             e.until().toString(), "bucket", e.bucket()));
+        } catch (BackupExpirer.InUseException e) {
+            throw new ApiException(409, "in_use", e.getMessage() + "; nothing was deleted");
         }
         String folder = gone.folder();
         Map<String, Integer> removed = gone.objects();

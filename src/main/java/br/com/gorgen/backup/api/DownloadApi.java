@@ -1,12 +1,13 @@
 package br.com.gorgen.backup.api;
 
-import java.io.InputStream;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import br.com.gorgen.backup.catalog.BackupHistory;
+import br.com.gorgen.backup.catalog.BackupPins;
 import br.com.gorgen.backup.catalog.BackupRecord;
 import br.com.gorgen.backup.storage.BackupBuckets;
 import br.com.gorgen.backup.support.Json;
@@ -28,8 +29,10 @@ public class DownloadApi {
 
     private final BackupHistory history;
     private final BackupBuckets buckets;
+    private final BackupPins pins;
 
-    public DownloadApi(BackupHistory history, BackupBuckets buckets) {
+    public DownloadApi(BackupHistory history, BackupBuckets buckets, BackupPins pins) {
+        this.pins = pins;
         this.history = history;
         this.buckets = buckets;
     }
@@ -51,6 +54,27 @@ public class DownloadApi {
             throw new ApiException(409, "not_downloadable", "backup " + id + " is '" + backup.status()
                     + "': only successful backups can be downloaded");
         }
+        // the backup is pinned until the last byte is sent (or the caller goes away): no removal starts meanwhile
+        BackupPins.Lease pin;
+        try {
+            pin = pins.pin("download " + java.util.UUID.randomUUID().toString().substring(0, 8) + " by "
+                    + in.getHeader(br.com.gorgen.backup.support.BackupHeaders.API_CALLER, String.class), List.of(id));
+        } catch (BackupPins.NotPinnableException e) {
+            throw new ApiException(409, "not_downloadable", e.getMessage());
+        } catch (SQLException e) {
+            throw ApiException.catalogUnavailable("pins", e);
+        }
+        try {
+            serve(exchange, backup, artifact, pin);
+        } catch (ApiException | RuntimeException e) {
+            pin.close();
+            throw e;
+        }
+    }
+
+    private void serve(Exchange exchange, BackupRecord backup, String artifact, BackupPins.Lease pin) throws ApiException {
+        Message in = exchange.getIn();
+        long id = backup.id();
         boolean manifest = artifact.equals("manifest");
         String key = manifest ? backup.manifestPath() : artifact.equals("config")
                 ? br.com.gorgen.backup.storage.BackupKeyLayout.folderOf(backup.filePath()) + "config.tar.gz.gpg"
@@ -88,7 +112,16 @@ public class DownloadApi {
             in.setHeader("Content-Range", "bytes " + first + "-" + last + "/" + size);
         }
         in.setHeader("X-Backup-Bucket", bucket.name());
-        in.setBody((InputStream) body);
+        in.setBody(new java.io.FilterInputStream(body) {
+            @Override
+            public void close() throws java.io.IOException {
+                try {
+                    super.close();
+                } finally {
+                    pin.close();
+                }
+            }
+        });
         in.setHeader("AuditAction", "backup.download");
         in.setHeader("AuditTarget", "backup:" + id);
         in.setHeader("AuditDetails", Json.write(Map.of("artifact", artifact, "bucket", bucket.name(),

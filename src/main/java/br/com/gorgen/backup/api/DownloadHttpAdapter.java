@@ -89,9 +89,17 @@ public class DownloadHttpAdapter implements StartupListener {
         if (body instanceof InputStream stream) {
             response.putHeader("Content-Length", answer.getHeader("X-Content-Length", String.class));
             AsyncInputStream source = new AsyncInputStream(rc.vertx(), rc.vertx().getOrCreateContext(), stream);
-            source.pipeTo(response).onFailure(e -> {
-                LOG.warn("Download interrupted: {}", e.getMessage());
+            // the stream is closed however the transfer ends: that releases the download's pin on the backup
+            source.pipeTo(response).onComplete(done -> {
+                if (done.failed()) {
+                    LOG.warn("Download interrupted: {}", done.cause().getMessage());
+                }
                 source.close(closed -> { });
+                try {
+                    stream.close();
+                } catch (java.io.IOException e) {
+                    LOG.debug("Closing a download stream: {}", e.getMessage());
+                }
             });
         } else {
             response.end(body == null ? "" : body.toString());

@@ -32,9 +32,13 @@ public class RestoreApi {
     private final br.com.gorgen.backup.documents.DocumentsRestore documents;
     private final String documentsBucket;
     private final String documentsPrefix;
+    private final java.util.Set<String> backupBuckets;
 
+    /** @param backupBuckets the names of both backup buckets (documents are never restored into them) */
     public RestoreApi(RestoreCoordinator coordinator, RestoreHistory history, RestoreDrill drill, PointInTimeRecovery pitr,
-            br.com.gorgen.backup.documents.DocumentsRestore documents, String documentsBucket, String documentsPrefix) {
+            br.com.gorgen.backup.documents.DocumentsRestore documents, String documentsBucket, String documentsPrefix,
+            java.util.Set<String> backupBuckets) {
+        this.backupBuckets = backupBuckets;
         this.pitr = pitr;
         this.documents = documents;
         this.documentsBucket = documentsBucket;
@@ -47,6 +51,7 @@ public class RestoreApi {
     /** POST /api/backup/drill: a disaster-recovery drill of the latest full backup now; 202 with the restore id. */
     public void startDrill(Exchange exchange) throws ApiException {
         Message in = exchange.getIn();
+        ApiRequest.object(in.getBody(String.class), "{}");
         in.setHeader(RestoreHeaders.REQUESTED_BY, "api:" + in.getHeader(BackupHeaders.API_CALLER, String.class));
         try {
             drill.prepare(exchange);
@@ -62,11 +67,13 @@ public class RestoreApi {
     public void start(Exchange exchange) throws ApiException {
         Message in = exchange.getIn();
         long backupId = pathId(in.getHeader("id", String.class), "backup id");
-        JsonNode request = ApiException.jsonObject(in.getBody(String.class), "{\"target\":\"isolated\"}");
+        JsonNode request = ApiRequest.object(in.getBody(String.class), "{\"target\":\"isolated\"}", "target",
+                "confirm", "readOnly", "targetBucket", "targetPrefix", "key", "deleteNotInSnapshot");
         String target = parseTarget(request);
+        readOnly(exchange, request, target);
         if ("production".equals(target)) {
-            JsonNode confirm = request.get("confirm");
-            if (confirm == null || !confirm.asText().trim().equals(String.valueOf(backupId))) {
+            String confirm = ApiRequest.text(request, "confirm", null);
+            if (confirm == null || !confirm.trim().equals(String.valueOf(backupId))) {
                 throw ApiException.badRequest("restoring over production replaces its data: confirm with "
                         + "{\"target\":\"production\",\"confirm\":\"" + backupId + "\"} (the backup id again)");
             }
@@ -104,19 +111,31 @@ public class RestoreApi {
         String bucket = text(request, "targetBucket", documentsBucket);
         String prefix = text(request, "targetPrefix", production ? documentsPrefix : "restore-" + backupId + "-{stamp}/");
         if (!bucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")) {
-            throw ApiException.badRequest("targetBucket must be an S3 bucket name");
+            throw field("targetBucket", "targetBucket must be an S3 bucket name");
         }
-        if (prefix.contains("..") || prefix.startsWith("/") || (!prefix.isEmpty() && !prefix.endsWith("/"))) {
-            throw ApiException.badRequest("targetPrefix must be a folder like 'restore/2026-01-13/' (ending in '/')");
+        if (backupBuckets.contains(bucket)) {
+            throw field("targetBucket", "targetBucket " + bucket + " is a backup bucket: documents are never restored "
+                    + "into the buckets that hold the backups");
         }
-        JsonNode key = request.get("key");
-        JsonNode deleteOthers = request.get("deleteNotInSnapshot");
-        if (deleteOthers != null && (!deleteOthers.isBoolean() || (deleteOthers.asBoolean() && !production))) {
-            throw ApiException.badRequest("deleteNotInSnapshot is true or false, and only for \"target\":\"production\"");
+        if (prefix.contains("..") || prefix.startsWith("/") || prefix.contains("//")
+                || (!prefix.isEmpty() && !prefix.endsWith("/"))) {
+            throw field("targetPrefix", "targetPrefix must be a folder like 'restore/2026-01-13/' (ending in '/')");
+        }
+        if (!production && bucket.equals(documentsBucket)
+                && (prefix.isEmpty() || prefix.equals(documentsPrefix)
+                        || (!documentsPrefix.isEmpty() && prefix.startsWith(documentsPrefix)))) {
+            throw field("targetPrefix", "targetPrefix '" + prefix + "' is the application's live documents"
+                    + (documentsPrefix.isEmpty() ? " bucket" : " prefix " + documentsPrefix) + ": only "
+                    + "\"target\":\"production\" (confirmed) restores there; choose a folder of its own");
+        }
+        String key = ApiRequest.text(request, "key", null);
+        boolean deleteOthers = ApiRequest.bool(request, "deleteNotInSnapshot", false);
+        if (deleteOthers && !production) {
+            throw new ApiException(400, "bad_request", "deleteNotInSnapshot is only for \"target\":\"production\"",
+                    Map.of("field", "deleteNotInSnapshot"));
         }
         exchange.setProperty(br.com.gorgen.backup.documents.DocumentsRestore.PROP_TARGET,
-                new br.com.gorgen.backup.documents.DocumentsRestore.Target(bucket, prefix, production,
-                        deleteOthers != null && deleteOthers.asBoolean(), key == null ? null : key.asText()));
+                new br.com.gorgen.backup.documents.DocumentsRestore.Target(bucket, prefix, production, deleteOthers, key));
         exchange.setProperty(RestoreCoordinator.TARGET_PROPERTY, bucket + "/" + prefix);
         in.setHeader(RestoreHeaders.BACKUP_ID, backupId);
         in.setHeader(RestoreHeaders.KIND, production ? "documents-production" : "documents");
@@ -125,19 +144,26 @@ public class RestoreApi {
         String fixed = in.getHeader(RestoreHeaders.TARGET_DATABASE, String.class);
         exchange.setProperty(br.com.gorgen.backup.documents.DocumentsRestore.PROP_TARGET,
                 new br.com.gorgen.backup.documents.DocumentsRestore.Target(bucket, fixed.substring(bucket.length() + 1),
-                        production, deleteOthers != null && deleteOthers.asBoolean(), key == null ? null : key.asText()));
+                        production, deleteOthers, key));
         return true;
     }
 
     private static String text(JsonNode request, String field, String dflt) throws ApiException {
-        JsonNode n = request.get(field);
-        if (n == null) {
-            return dflt;
+        String v = ApiRequest.text(request, field, null);
+        return v == null ? dflt : v.strip();
+    }
+
+    /**
+     * {@code "readOnly"} (production only, true by default): whether the server refuses the application's writes
+     * for the switch. Property {@link RestoreHeaders#PROP_READ_ONLY}.
+     */
+    private static void readOnly(Exchange exchange, JsonNode request, String target) throws ApiException {
+        Boolean readOnly = ApiRequest.bool(request, "readOnly", null);
+        if (readOnly != null && !"production".equals(target)) {
+            throw new ApiException(400, "bad_request", "readOnly is only for \"target\":\"production\"",
+                    Map.of("field", "readOnly"));
         }
-        if (!n.isTextual()) {
-            throw ApiException.badRequest(field + " must be text");
-        }
-        return n.asText().strip();
+        exchange.setProperty(RestoreHeaders.PROP_READ_ONLY, readOnly == null || readOnly);
     }
 
     /**
@@ -163,6 +189,7 @@ public class RestoreApi {
                     "chain_broken", "incremental backup " + backupId + " cannot be restored: its full backup or an "
                     + "incremental before it is missing or failed"));
             exchange.setProperty(PointInTimeRecovery.PROP_PLAN, plan);
+            exchange.setProperty(RestoreHeaders.PROP_BACKUPS_READ, backupsRead(plan));
             in.setHeader(RestoreHeaders.BACKUP_ID, plan.full().id());
             in.setHeader(RestoreHeaders.KIND, "production".equals(target) ? "pitr-production" : "pitr");
             in.setHeader(RestoreHeaders.POINT_IN_TIME, "incremental #" + backupId);
@@ -182,11 +209,13 @@ public class RestoreApi {
     public void startPitr(Exchange exchange) throws ApiException {
         Message in = exchange.getIn();
         String example = "{\"pointInTime\":\"2026-01-13T10:00:00-03:00\"}";
-        JsonNode request = ApiException.jsonObject(in.getBody(String.class), example);
+        JsonNode request = ApiRequest.object(in.getBody(String.class), example, "pointInTime", "binlogFile",
+                "binlogPosition", "target", "confirm", "readOnly");
         String target = parseTarget(request);
-        JsonNode point = request.get("pointInTime");
-        JsonNode file = request.get("binlogFile");
-        JsonNode position = request.get("binlogPosition");
+        readOnly(exchange, request, target);
+        String point = ApiRequest.text(request, "pointInTime", null);
+        String file = ApiRequest.text(request, "binlogFile", null);
+        Long position = ApiRequest.wholeNumber(request, "binlogPosition", null);
         String asked;
         Optional<RecoveryWindow.Plan> plan;
         Instant asOf;
@@ -194,10 +223,7 @@ public class RestoreApi {
             if (point != null && (file != null || position != null)) {
                 throw ApiException.badRequest("give either pointInTime or binlogFile + binlogPosition, not both");
             } else if (point != null) {
-                if (!point.isTextual()) {
-                    throw ApiException.badRequest("pointInTime must be text like " + example + " or \"latest\"");
-                }
-                asked = point.asText().trim();
+                asked = point.trim();
                 if (asked.equals("latest")) {
                     plan = pitr.planLatest();
                     asOf = plan.map(p -> p.files().get(p.files().size() - 1).coverage().lastEventAt()).orElse(null);
@@ -210,14 +236,16 @@ public class RestoreApi {
                     plan = pitr.planFor(asOf);
                 }
             } else if (file != null && position != null) {
-                if (!file.isTextual() || !file.asText().matches("[A-Za-z0-9_.-]{1,200}\\.[0-9]{1,10}")) {
-                    throw ApiException.badRequest("binlogFile must be a binary-log file name like binlog.000042");
+                if (!file.matches("[A-Za-z0-9_.-]{1,200}\\.[0-9]{1,10}")) {
+                    throw new ApiException(400, "bad_request", "binlogFile must be a binary-log file name like "
+                            + "binlog.000042", Map.of("field", "binlogFile"));
                 }
-                if (!position.canConvertToLong() || position.asLong() < 4) {
-                    throw ApiException.badRequest("binlogPosition must be a whole number of at least 4");
+                if (position < 4) {
+                    throw new ApiException(400, "bad_request", "binlogPosition must be a whole number of at least 4",
+                            Map.of("field", "binlogPosition"));
                 }
-                asked = file.asText() + ":" + position.asLong();
-                plan = pitr.planForPosition(file.asText(), position.asLong());
+                asked = file + ":" + position;
+                plan = pitr.planForPosition(file, position);
                 asOf = plan.map(p -> p.files().get(p.files().size() - 1).coverage().firstEventAt()).orElse(null);
             } else {
                 throw ApiException.badRequest("give pointInTime (ISO-8601 with offset, or \"latest\") or binlogFile + "
@@ -232,13 +260,14 @@ public class RestoreApi {
             throw ApiException.catalogUnavailable("catalog", e);
         }
         if ("production".equals(target)) {
-            JsonNode confirm = request.get("confirm");
-            if (confirm == null || !confirm.asText().trim().equals(asked)) {
+            String confirm = ApiRequest.text(request, "confirm", null);
+            if (confirm == null || !confirm.trim().equals(asked)) {
                 throw ApiException.badRequest("recovering production to a point in time replaces its data: confirm with "
                         + "\"confirm\":\"" + asked + "\" (the point again)");
             }
         }
         exchange.setProperty(PointInTimeRecovery.PROP_PLAN, plan.get());
+        exchange.setProperty(RestoreHeaders.PROP_BACKUPS_READ, backupsRead(plan.get()));
         in.setHeader(RestoreHeaders.BACKUP_ID, plan.get().full().id());
         in.setHeader(RestoreHeaders.KIND, "production".equals(target) ? "pitr-production" : "pitr");
         in.setHeader(RestoreHeaders.POINT_IN_TIME, asked);
@@ -248,6 +277,18 @@ public class RestoreApi {
         in.setHeader("AuditDetails", Json.write(Map.of("restoreId", in.getHeader(RestoreHeaders.RESTORE_ID),
                 "target", target, "pointInTime", asked, "fullBackupId", plan.get().full().id(),
                 "binlogFiles", plan.get().files().size())));
+    }
+
+    /** Everything a plan reads: its full backup, then every incremental and binary log replayed over it. */
+    static java.util.List<Long> backupsRead(RecoveryWindow.Plan plan) {
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        ids.add(plan.full().id());
+        plan.files().forEach(f -> ids.add(f.id()));
+        return ids;
+    }
+
+    private static ApiException field(String field, String reason) {
+        return new ApiException(400, "bad_request", reason, Map.of("field", field));
     }
 
     static Instant parseInstant(String text) throws ApiException {
@@ -338,13 +379,11 @@ public class RestoreApi {
     }
 
     static String parseTarget(JsonNode request) throws ApiException {
-        JsonNode target = request.get("target");
-        if (target == null) {
-            return "isolated";
+        String target = ApiRequest.text(request, "target", "isolated");
+        if (!(target.equals("isolated") || target.equals("production"))) {
+            throw new ApiException(400, "bad_request", "target must be 'isolated' or 'production'",
+                    Map.of("field", "target"));
         }
-        if (!target.isTextual() || !(target.asText().equals("isolated") || target.asText().equals("production"))) {
-            throw ApiException.badRequest("target must be 'isolated' or 'production'");
-        }
-        return target.asText();
+        return target;
     }
 }

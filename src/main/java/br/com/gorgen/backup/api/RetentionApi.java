@@ -28,7 +28,11 @@ public class RetentionApi {
     private final RetentionPolicy policy;
     private final Clock clock;
 
-    public RetentionApi(BackupHistory history, RetentionPolicy policy, Clock clock) {
+    private final br.com.gorgen.backup.catalog.BackupPins pins;
+
+    public RetentionApi(BackupHistory history, RetentionPolicy policy, Clock clock,
+            br.com.gorgen.backup.catalog.BackupPins pins) {
+        this.pins = pins;
         this.history = history;
         this.policy = policy;
         this.clock = clock;
@@ -47,8 +51,10 @@ public class RetentionApi {
 
     public void preview(Exchange exchange) throws ApiException {
         List<BackupRecord> rows;
+        Map<Long, List<String>> pinned;
         try {
             rows = history.unexpired();
+            pinned = pins.owners();
         } catch (Exception e) {
             throw ApiException.catalogUnavailable("history", e);
         }
@@ -56,7 +62,7 @@ public class RetentionApi {
         List<RetentionEntry> entries = RetentionCatalog.entries(rows);
         Map<Long, RetentionEntry> byId = new HashMap<>();
         entries.forEach(e -> byId.put(e.id(), e));
-        Map<Long, RetentionDecision> decisions = policy.decide(entries, now);
+        Map<Long, RetentionDecision> decisions = policy.decide(entries, now, pinned);
         List<Map<String, Object>> backups = new ArrayList<>();
         int keep = 0;
         int delete = 0;

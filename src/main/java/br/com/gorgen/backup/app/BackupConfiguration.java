@@ -18,6 +18,8 @@ import br.com.gorgen.backup.archive.BackupArchiver;
 import br.com.gorgen.backup.catalog.AuditTrail;
 import br.com.gorgen.backup.catalog.BackupCoordinator;
 import br.com.gorgen.backup.catalog.BackupHistory;
+import br.com.gorgen.backup.catalog.BackupPins;
+import br.com.gorgen.backup.catalog.MaintenanceLock;
 import br.com.gorgen.backup.catalog.BackupMetrics;
 import br.com.gorgen.backup.catalog.CatalogPreparer;
 import br.com.gorgen.backup.catalog.CatalogRebuilder;
@@ -27,6 +29,8 @@ import br.com.gorgen.backup.catalog.SchemaMigrator;
 import br.com.gorgen.backup.api.DeletionApi;
 import br.com.gorgen.backup.api.DownloadApi;
 import br.com.gorgen.backup.api.DownloadHttpAdapter;
+import br.com.gorgen.backup.api.ApiRequest;
+import br.com.gorgen.backup.api.ProductionSwitchApi;
 import br.com.gorgen.backup.api.RestoreApi;
 import br.com.gorgen.backup.api.ReconciliationApi;
 import br.com.gorgen.backup.api.RetentionApi;
@@ -36,6 +40,8 @@ import br.com.gorgen.backup.restore.ArtifactLocator;
 import br.com.gorgen.backup.restore.DatabaseRestorer;
 import br.com.gorgen.backup.restore.PrivateKeySource;
 import br.com.gorgen.backup.restore.ProductionRestore;
+import br.com.gorgen.backup.restore.ProductionSwitch;
+import br.com.gorgen.backup.restore.SwitchJournal;
 import br.com.gorgen.backup.restore.RestoreCoordinator;
 import br.com.gorgen.backup.restore.RestoreDrill;
 import br.com.gorgen.backup.restore.RestoreHistory;
@@ -102,7 +108,8 @@ public class BackupConfiguration implements CamelConfiguration {
 
     /** Tables of the service itself, left out of its dumps when the catalog lives in the source database. */
     static final List<String> OWN_TABLES = List.of("backup_history", "backup_audit_log", "backup_schema_version",
-            "restore_history", "documents_state", "documents_content");
+            "restore_history", "documents_state", "documents_content", "backup_pin", "production_switch",
+            "production_switch_object");
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -123,6 +130,11 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("backupDataSource", dataSource);
         SchemaMigrator migrator = new SchemaMigrator(dataSource);
         BackupHistory history = new BackupHistory(dataSource, migrator, settings.tenantId());
+        // pins keep what a restore, drill, download or rebuild uses from being expired; one maintenance at a time
+        BackupPins pins = new BackupPins(dataSource, migrator, settings.tenantId(), java.util.UUID.randomUUID().toString(),
+                clock);
+        registry.bind("backupPins", pins);
+        MaintenanceLock maintenance = new MaintenanceLock(dataSource, settings.keyPrefix(), settings.tenantId());
 
         // storage
         S3Target primary = settings.primary();
@@ -237,16 +249,16 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("reconciliationApi", new ReconciliationApi());
         // retention: the pure policy and its dry run
         RetentionPolicy retentionPolicy = new RetentionPolicy(settings.retention());
-        registry.bind("retentionApi", new RetentionApi(history, retentionPolicy, clock));
-        BackupExpirer expirer = new BackupExpirer(history, buckets, layout, clock);
+        registry.bind("retentionApi", new RetentionApi(history, retentionPolicy, clock, pins));
+        BackupExpirer expirer = new BackupExpirer(history, buckets, layout, pins, clock);
         ObjectLocking objectLocking = new ObjectLocking(buckets, layout, settings.objectLockMode(),
                 settings.retention().dailyDays(), settings.pointInTime().windowDays(), clock);
         registry.bind("objectLocking", objectLocking);
-        registry.bind("deletionApi", new DeletionApi(history, retentionPolicy, expirer, clock));
+        registry.bind("deletionApi", new DeletionApi(history, retentionPolicy, expirer, clock, pins, maintenance));
         registry.bind("retentionCleanup", new RetentionCleanup(history, retentionPolicy, expirer, clock,
                 settings.retentionAfterBackup(), settings.documents().enabled()
                         ? new DocumentsContentCollector(history, contentIndex, buckets, layout, coordinator) : null,
-                Duration.ofDays(settings.retention().failedGraceDays()), objectLocking, buckets));
+                Duration.ofDays(settings.retention().failedGraceDays()), objectLocking, buckets, pins, maintenance));
         registry.bind("backupApi", new BackupApi(coordinator, history, new ScheduleInspector(context),
                 new AuditTrail(dataSource, migrator, settings.tenantId()), incremental, pitr));
 
@@ -256,37 +268,45 @@ public class BackupConfiguration implements CamelConfiguration {
         DatabaseUrl restoreServer = settings.restoreServer();
         RestoreHistory restores = new RestoreHistory(dataSource, migrator, settings.tenantId());
         RestoreCoordinator restoreCoordinator = new RestoreCoordinator(restores, history, keys,
-                settings.restore().databasePrefix(), clock);
+                settings.restore().databasePrefix(), clock, pins);
         registry.bind("restoreCoordinator", restoreCoordinator);
         ArtifactLocator locator = new ArtifactLocator(history, buckets);
         registry.bind("artifactLocator", locator);
-        BinlogReplayer replayer = new BinlogReplayer(locator, keys, restoreServer, binlogCommand,
-                settings.restore().clientCommand(), settings.spoolDir(), settings.restore().skipBinlog());
+        BackupSettings.Restore rs = settings.restore();
+        BinlogReplayer replayer = new BinlogReplayer(locator, keys, restoreServer, binlogCommand, rs.clientCommand(),
+                settings.spoolDir(), rs.skipBinlog(), rs.sandbox());
         registry.bind("binlogReplayer", replayer);
-        registry.bind("databaseRestorer", new DatabaseRestorer(restoreServer, settings.restore().clientCommand(), keys,
-                settings.spoolDir(), settings.restore().skipBinlog()));
+        registry.bind("databaseRestorer", new DatabaseRestorer(restoreServer, rs.clientCommand(), keys,
+                settings.spoolDir(), rs.skipBinlog(), rs.sandbox(), locator));
         registry.bind("restoreValidator", new RestoreValidator(restoreServer));
-        // over production: loaded on the source server with DATABASE_URL's credentials, kept in the binary log
-        registry.bind("productionRestore", new ProductionRestore(source, new DatabaseRestorer(source,
-                settings.restore().clientCommand(), keys, settings.spoolDir(), false), new RestoreValidator(source), history,
-                settings.catalogInSource() ? OWN_TABLES : List.of(), restoreServer, settings.dumpCommand(),
-                settings.spoolDir()));
+        // over production: the validated staging copy takes production's place on the source server (DATABASE_URL's
+        // credentials), production's previous tables kept aside; every step journaled, rolled back on any failure
+        ProductionSwitch productionSwitch = new ProductionSwitch(source,
+                new SwitchJournal(dataSource, migrator, settings.tenantId()),
+                settings.catalogInSource() ? OWN_TABLES : List.of(), clock, Duration.ofHours(rs.keepPreviousHours()));
+        registry.bind("productionSwitch", productionSwitch);
+        registry.bind("productionRestore", new ProductionRestore(productionSwitch, new DatabaseRestorer(source,
+                rs.clientCommand(), keys, settings.spoolDir(), false, rs.sandbox(), locator), new RestoreValidator(source),
+                history, restoreServer, settings.dumpCommand(), settings.spoolDir(), clock));
         RestoreDrill drill = new RestoreDrill(history, restoreServer);
         registry.bind("restoreDrill", drill);
         DocumentsRestore documentsRestore = new DocumentsRestore(history, locator, keys, buckets, layout, documentsClient,
                 ExclusionRules.parse(docs.exclude()), settings.spoolDir());
         registry.bind("documentsRestore", documentsRestore);
         registry.bind("restoreApi", new RestoreApi(restoreCoordinator, restores, drill, pitr, documentsRestore, docs.bucket(),
-                docs.prefix()));
-        registry.bind("downloadApi", new DownloadApi(history, buckets));
+                docs.prefix(), java.util.Set.of(primary.bucket(), secondary.bucket())));
+        registry.bind("productionSwitchApi", new ProductionSwitchApi(productionSwitch, restoreCoordinator));
+        registry.bind("apiRequest", new ApiRequest());
+        registry.bind("downloadApi", new DownloadApi(history, buckets, pins));
         context.addStartupListener(new DownloadHttpAdapter(context));
 
         // the history is an index of the manifests in the buckets: rebuilt from them on demand, and when found empty
-        CatalogRebuilder rebuilder = new CatalogRebuilder(history, buckets, layout, clock, settings.catalogRebuildAtStartup());
+        CatalogRebuilder rebuilder = new CatalogRebuilder(history, buckets, layout, clock, settings.catalogRebuildAtStartup(),
+                pins, maintenance);
         registry.bind("catalogRebuilder", rebuilder);
         registry.bind("catalogApi", new CatalogApi(rebuilder));
         CatalogPreparer preparer = new CatalogPreparer(migrator, coordinator, restoreCoordinator,
-                settings.catalogDatabase().toString(), rebuilder::rebuildIfEmpty);
+                settings.catalogDatabase().toString(), new StartupRecovery(pins, expirer, productionSwitch, rebuilder)::run);
         registry.bind("catalogPreparer", preparer);
         preparer.prepare();
     }

@@ -35,6 +35,7 @@ public class BackupCoordinator {
     private final Path spoolDir;
     private final Clock clock;
     private final BackupMetrics metrics;
+    private final FolderOwners owners;
     private final RunLanes lanes = new RunLanes();
     private final java.util.Set<Long> failed = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Header set when a failure of this backup was already recorded and alerted (parallel steps failing together). */
@@ -45,6 +46,7 @@ public class BackupCoordinator {
     public BackupCoordinator(BackupHistory history, BackupKeyLayout layout, BackupBuckets buckets, Path spoolDir, Clock clock,
             BackupMetrics metrics) {
         this.metrics = metrics;
+        this.owners = new FolderOwners(history, buckets);
         this.history = history;
         this.layout = layout;
         this.buckets = buckets;
@@ -211,7 +213,20 @@ public class BackupCoordinator {
             LOG.error("Backup {}: {}", id, message);
             return;
         }
+        String otherOwner = null;
         if (objectKey != null) {
+            try {
+                otherOwner = owners.otherOwner(id, in.getHeader(BackupHeaders.BACKUP_TYPE, "full", String.class),
+                        BackupKeyLayout.folderOf(objectKey));
+            } catch (SQLException e) {
+                otherOwner = "possibly another backup (the catalog cannot tell: " + ErrorMessages.describe(e) + ")";
+            }
+            if (otherOwner != null) {
+                cleanup = " Its objects were left in place: " + BackupKeyLayout.folderOf(objectKey) + " also belongs to "
+                        + otherOwner + ".";
+            }
+        }
+        if (objectKey != null && otherOwner == null) {
             String folder = BackupKeyLayout.folderOf(objectKey);
             for (BackupBuckets.Bucket bucket : buckets.both()) {
                 try {

@@ -178,6 +178,29 @@ public class BackupHistory {
         update("UPDATE backup_history SET status = 'expired', notes = CONCAT_WS(' | ', notes, ?) WHERE id = ?", note, id);
     }
 
+    /**
+     * The other rows that are, or may become, good backups (running or successful) whose artifact or manifest lies
+     * under {@code folder}: the folder is theirs too. Shipped binary logs share a folder per file (shipping a file
+     * again lands on the same keys); no other kind of backup ever does.
+     */
+    public List<BackupRecord> othersUnder(String folder, long exceptId) throws SQLException {
+        String like = folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+        return list("SELECT " + COLUMNS + " FROM backup_history WHERE tenant_id = ? AND id <> ? "
+                + "AND status IN ('running', 'validating', 'success') AND (file_path LIKE ? OR manifest_path LIKE ?) "
+                + "ORDER BY id", tenantId, exceptId, like, like);
+    }
+
+    /** Rows a removal claimed ({@code expiring}) and did not finish: a stop interrupted it. */
+    public List<BackupRecord> expiring() throws SQLException {
+        return list("SELECT " + COLUMNS + " FROM backup_history WHERE tenant_id = ? AND status = 'expiring' ORDER BY id",
+                tenantId);
+    }
+
+    /** Gives a claimed row back its status (its removal was refused after the claim, e.g. by an object lock). */
+    public void unclaim(long id, String status) throws SQLException {
+        update("UPDATE backup_history SET status = ? WHERE id = ? AND status = 'expiring'", status, id);
+    }
+
     /** Newest first. */
     public List<BackupRecord> find(HistoryFilter filter) throws SQLException {
         migrator.ensureMigrated();

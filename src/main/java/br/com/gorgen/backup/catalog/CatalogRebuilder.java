@@ -69,10 +69,15 @@ public class CatalogRebuilder {
     private final BackupKeyLayout layout;
     private final Clock clock;
     private final boolean atStartUp;
+    private final BackupPins pins;
+    private final MaintenanceLock maintenance;
+    private static final java.time.Duration MAINTENANCE_WAIT = java.time.Duration.ofMinutes(10);
 
     /** @param atStartUp whether an empty history is rebuilt when the catalog is prepared ({@code backup.catalog.rebuild.at.startup}) */
     public CatalogRebuilder(BackupHistory history, BackupBuckets buckets, BackupKeyLayout layout, Clock clock,
-            boolean atStartUp) {
+            boolean atStartUp, BackupPins pins, MaintenanceLock maintenance) {
+        this.pins = pins;
+        this.maintenance = maintenance;
         this.history = history;
         this.buckets = buckets;
         this.layout = layout;
@@ -103,8 +108,22 @@ public class CatalogRebuilder {
         }
     }
 
-    /** One rebuild; at most one at a time. Throws when neither bucket can be listed. */
+    /**
+     * One rebuild; at most one at a time. Throws when neither bucket can be listed. It holds the catalog's maintenance
+     * lock and pins every backup while it runs: a clean-up deciding on a history half rebuilt (a full backup whose
+     * incrementals are not in yet) could delete what the rows still to come need.
+     */
     public synchronized Report rebuild(String trigger) throws Exception {
+        MaintenanceLock.Held held = maintenance.acquire("catalog rebuild", MAINTENANCE_WAIT).orElseThrow(() ->
+                new IllegalStateException("another maintenance of the catalog ("
+                        + maintenance.holder().orElse("a clean-up or a deletion") + ") did not end within "
+                        + MAINTENANCE_WAIT.toMinutes() + " minutes: nothing was rebuilt"));
+        try (held; BackupPins.Lease everything = pins.pinEverything("catalog rebuild")) {
+            return rebuildLocked(trigger);
+        }
+    }
+
+    private Report rebuildLocked(String trigger) throws Exception {
         Instant at = clock.instant();
         String root = layout.tenantRoot();
         Map<String, String> status = new LinkedHashMap<>();

@@ -30,7 +30,7 @@ public class SchemaMigrator {
     /** The migrations, in order. Add new files at the end; never edit an applied one. */
     static final List<String> MIGRATIONS = List.of("V1__backup_history.sql", "V2__backup_audit_log.sql",
             "V3__restore_history.sql", "V4__restore_measures.sql", "V5__point_in_time.sql", "V6__documents.sql",
-            "V7__documents_content_object.sql", "V8__object_lock.sql");
+            "V7__documents_content_object.sql", "V8__object_lock.sql", "V9__pins_and_switches.sql");
 
     private final DataSource dataSource;
     private volatile boolean migrated;

@@ -163,7 +163,7 @@ public final class PgpDecryptor {
         if (lastFailure != null) {
             throw lastFailure;
         }
-        throw new IOException("backup is not encrypted to any key in " + secretKeyFile
+        throw new KeyException("backup is not encrypted to any key in " + secretKeyFile
                 + ": recipients are " + String.join(", ", recipients));
     }
 
@@ -195,7 +195,7 @@ public final class PgpDecryptor {
                     new BcPBESecretKeyDecryptorBuilder(new BcPGPDigestCalculatorProvider()).build(passphrase));
         } catch (PGPException | RuntimeException e) {
             String hint = passphrase.length == 0 ? " (the key is passphrase-protected but no passphrase was given)" : "";
-            throw new IOException("wrong passphrase for key " + PgpIds.keyId(secretKey.getKeyID())
+            throw new KeyException("wrong passphrase for key " + PgpIds.keyId(secretKey.getKeyID())
                     + " '" + userIdOf(secretKey) + "' in " + secretKeyFile + hint, e);
         }
         if (privateKey == null) {
@@ -325,6 +325,20 @@ public final class PgpDecryptor {
         private static IOException corrupt(Exception cause) {
             return new IOException("integrity check failed: backup is corrupt, truncated or was tampered with ("
                     + cause.getMessage() + ")", cause);
+        }
+    }
+
+    /**
+     * The private key at hand cannot open the backup (a wrong passphrase, a backup encrypted to other keys): no copy
+     * of it would decrypt better.
+     */
+    public static final class KeyException extends IOException {
+        public KeyException(String message) {
+            super(message);
+        }
+
+        public KeyException(String message, Throwable cause) {
+            super(message, cause);
         }
     }
 }

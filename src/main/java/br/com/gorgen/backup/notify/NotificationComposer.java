@@ -118,9 +118,13 @@ public class NotificationComposer {
                     Point-in-time recovery #%s finished and was verified: %s holds the data as of %s (full backup #%s
                     plus the shipped binary logs up to that point).%s
                     """.formatted(id, where, point, backupId,
-                    production ? "\nOs dados anteriores estão no backup de segurança #" + in.getHeader("RestoreSafetyBackupId") + "." : "\nA produção não foi alterada.",
+                    production ? "\nOs dados anteriores estão no backup de segurança #" + in.getHeader("RestoreSafetyBackupId")
+                            + " e nas tabelas guardadas em " + in.getHeader("RestorePreviousSchema") + " (confirme com POST "
+                            + "/api/backup/restore/" + id + "/confirm ou desfaça com .../rollback)."
+                            : "\nA produção não foi alterada.",
                     id, production ? "the PRODUCTION database " + database : "the isolated database " + database, point,
-                    backupId, production ? " The data from before is in safety backup #" + in.getHeader("RestoreSafetyBackupId") + "."
+                    backupId, production ? " The data from before is in safety backup #" + in.getHeader("RestoreSafetyBackupId")
+                            + " and in the tables kept in " + in.getHeader("RestorePreviousSchema") + "."
                             : " Production was not touched.");
             set(exchange, production ? Severity.WARNING : Severity.INFO,
                     "[GORGEN Backup] Recuperação para " + point + " (#" + id + ") verificada" + (production ? " (PRODUÇÃO)" : ""), text);
@@ -128,15 +132,24 @@ public class NotificationComposer {
         }
         if ("production".equals(in.getHeader("RestoreKind"))) {
             Object safety = in.getHeader("RestoreSafetyBackupId");
+            Object previous = in.getHeader("RestorePreviousSchema");
+            Instant until = in.getHeader("RestoreKeepPreviousUntil", Instant.class);
             String text = """
                     O banco de PRODUÇÃO %s foi restaurado a partir do backup #%s e verificado (contagens de linhas,
                     objetos do esquema, chaves estrangeiras). Os dados anteriores à restauração estão no backup de
-                    segurança #%s.
+                    segurança #%s e, até %s, também nas tabelas guardadas em %s.
+
+                    Se a restauração estiver certa, confirme (as tabelas guardadas são apagadas):
+                      POST /api/backup/restore/%s/confirm
+                    Se não, desfaça (a produção volta a ser como era antes):
+                      POST /api/backup/restore/%s/rollback
 
                     ---
                     The PRODUCTION database %s was restored from backup #%s and verified. The data from before the
-                    restore is in safety backup #%s.
-                    """.formatted(database, backupId, safety, database, backupId, safety);
+                    restore is in safety backup #%s and, until %s, in the tables kept in %s. Confirm with
+                    POST /api/backup/restore/%s/confirm, or undo with POST /api/backup/restore/%s/rollback.
+                    """.formatted(database, backupId, safety, until == null ? "?" : when.format(until), previous, id, id,
+                    database, backupId, safety, until, previous, id, id);
             set(exchange, Severity.WARNING, subject + " (PRODUÇÃO)", text);
             return;
         }
@@ -157,18 +170,28 @@ public class NotificationComposer {
         Object id = in.getHeader("RestoreId");
         String error = in.getHeader("RestoreError", "erro desconhecido", String.class);
         String subject = "[GORGEN Backup] CRÍTICO: restauração " + (id == null ? "não iniciada" : "#" + id + " falhou");
+        String state = in.getHeader("RestoreProductionState", String.class);
+        String stateText = in.getHeader("RestoreProductionStateText", String.class);
+        String production = state == null ? "" : switch (state) {
+            case "UNTOUCHED" -> "\nA PRODUÇÃO NÃO FOI ALTERADA: continua exatamente como estava antes da restauração.\n";
+            case "ROLLED_BACK" -> "\nA PRODUÇÃO FOI DEVOLVIDA automaticamente ao estado de antes da restauração: nada "
+                    + "se perdeu.\n";
+            default -> "\nATENÇÃO: NÃO FOI POSSÍVEL DEVOLVER A PRODUÇÃO ao estado anterior; ela pode estar incompleta. "
+                    + "Pare a aplicação e chame o suporte técnico. O serviço tenta de novo ao reiniciar.\n";
+        };
         String body = """
                 ALERTA CRÍTICO: a restauração %s do backup #%s falhou em %s.
-
+                %s
                   Erro: %s
 
                 Um backup que não se restaura não protege nada: investigue a causa agora.
 
                 ---
-                CRITICAL: restore %s of backup #%s failed at %s.
+                CRITICAL: restore %s of backup #%s failed at %s.%s
                   Error: %s
                 """.formatted(id == null ? "" : "#" + id, in.getHeader("RestoreBackupId"), when.format(Instant.now()),
-                error, id == null ? "" : "#" + id, in.getHeader("RestoreBackupId"), Instant.now(), error);
+                production, error, id == null ? "" : "#" + id, in.getHeader("RestoreBackupId"), Instant.now(),
+                stateText == null ? "" : "\n  Production: " + stateText + ".", error);
         set(exchange, Severity.CRITICAL, subject, body);
     }
 

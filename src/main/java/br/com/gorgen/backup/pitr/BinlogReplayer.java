@@ -1,18 +1,15 @@
 package br.com.gorgen.backup.pitr;
 
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 
 import br.com.gorgen.backup.catalog.BackupManifest;
 import br.com.gorgen.backup.catalog.BackupRecord;
@@ -24,6 +21,7 @@ import br.com.gorgen.backup.restore.RestoreFailedException;
 import br.com.gorgen.backup.restore.RestoreHeaders;
 import br.com.gorgen.backup.settings.DatabaseUrl;
 import br.com.gorgen.backup.support.ErrorMessages;
+import br.com.gorgen.backup.support.SafeNames;
 import br.com.gorgen.backup.support.Sha256;
 import br.com.gorgen.backup.support.WorkFolders;
 import org.apache.camel.Exchange;
@@ -32,7 +30,6 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 
 /**
  * Replays shipped binary logs over a database restored from the plan's full backup: each file is taken from an intact
@@ -57,9 +54,11 @@ public class BinlogReplayer implements Processor {
     private final String clientCommand;
     private final Path workRoot;
     private final boolean skipBinlog;
+    private final boolean sandbox;
 
     public BinlogReplayer(ArtifactLocator locator, PrivateKeySource keys, DatabaseUrl server, String binlogCommand,
-            String clientCommand, Path workRoot, boolean skipBinlog) {
+            String clientCommand, Path workRoot, boolean skipBinlog, boolean sandbox) {
+        this.sandbox = sandbox;
         this.locator = locator;
         this.keys = keys;
         this.server = server;
@@ -109,24 +108,21 @@ public class BinlogReplayer implements Processor {
     }
 
     /**
-     * Downloads an intact copy, decrypts and gunzips it into the work folder (an incremental's tar is unpacked), and
-     * checks the SHA-256 of what it holds against what was recorded when it was stored. Returns the files in order.
+     * Reads an intact copy once ({@link ArtifactLocator#readIntact}: primary, else secondary; the stored bytes and the
+     * plaintext hashed while they stream), decrypted and gunzipped into the work folder (an incremental's tar is
+     * unpacked and each file checked against its manifest). Returns the files in order.
      */
     private List<Path> fetch(BackupRecord f, PgpDecryptor decryptor, Path work, List<String> problems) throws Exception {
-        ArtifactLocator.Source source = locator.verifiedCopy(f, problems);
-        MessageDigest digest = Sha256.newDigest();
-        List<Path> out = new ArrayList<>();
-        try (InputStream object = source.bucket().client().getObject(GetObjectRequest.builder()
-                .bucket(source.bucket().name()).key(f.filePath()).build());
-                InputStream plain = new java.security.DigestInputStream(
-                        new GZIPInputStream(decryptor.decryptingStream(object), 1 << 16), digest)) {
+        Path dir = work.resolve(f.type() + "-" + f.id());
+        return locator.readIntact(locator.candidates(f, problems), decryptor, problems, (source, plain) -> {
+            Files.createDirectories(dir);
+            List<Path> out = new ArrayList<>();
             if ("incremental".equals(f.type())) {
-                Path dir = Files.createDirectory(work.resolve("incremental-" + f.id()));
                 TarArchiveInputStream tar = new TarArchiveInputStream(plain);
                 TarArchiveEntry entry;
                 while ((entry = tar.getNextEntry()) != null) {
                     String name = entry.getName();
-                    if (!entry.isFile() || !name.matches("[A-Za-z0-9_.-]+")) {
+                    if (!entry.isFile() || !SafeNames.isFileName(name)) {
                         throw new RestoreFailedException("incremental backup #" + f.id() + " holds an unexpected entry '"
                                 + name + "'");
                     }
@@ -137,17 +133,16 @@ public class BinlogReplayer implements Processor {
                 plain.transferTo(OutputStream.nullOutputStream()); // the end blocks count in the digest
                 checkFiles(f, source.manifest(), out);
             } else {
-                Path local = work.resolve(f.binlogFile() + "-" + f.id());
+                if (!SafeNames.isFileName(f.binlogFile())) {
+                    throw new RestoreFailedException("backup #" + f.id() + " names the binary log '" + f.binlogFile()
+                            + "', not a plain file name");
+                }
+                Path local = dir.resolve(f.binlogFile());
                 Files.copy(plain, local);
                 out.add(local);
             }
-        }
-        String sha = Sha256.hex(digest);
-        if (f.plaintextSha256() != null && !f.plaintextSha256().equalsIgnoreCase(sha)) {
-            throw new RestoreFailedException("backup #" + f.id() + " (" + f.type() + ") decrypts to content whose SHA-256 "
-                    + "differs from the one recorded when it was stored");
-        }
-        return out;
+            return out;
+        }, source -> WorkFolders.deleteTree(dir)).result();
     }
 
     private static void checkFiles(BackupRecord f, BackupManifest manifest, List<Path> files) throws Exception {
@@ -197,8 +192,13 @@ public class BinlogReplayer implements Processor {
                 server.port())) {
             ProcessBuilder producer = new ProcessBuilder(replay).redirectError(replayErr.toFile());
             producer.environment().put("TZ", "UTC"); // --stop-datetime is read in the tool's local time zone
-            ProcessBuilder consumer = new ProcessBuilder(clientCommand, options.defaultsExtraFileOption(),
-                    "--default-character-set=utf8mb4", "--max-allowed-packet=1G", "--batch", "--database=" + target)
+            List<String> client = new ArrayList<>(List.of(clientCommand, options.defaultsExtraFileOption()));
+            if (sandbox) {
+                client.add("--sandbox"); // the replayed SQL can run no shell command and read no file
+            }
+            client.addAll(List.of("--default-character-set=utf8mb4", "--max-allowed-packet=1G", "--batch",
+                    "--database=" + target));
+            ProcessBuilder consumer = new ProcessBuilder(client)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(clientErr.toFile());
             List<Process> pipeline = ProcessBuilder.startPipeline(List.of(producer, consumer));
             for (Process p : pipeline) {

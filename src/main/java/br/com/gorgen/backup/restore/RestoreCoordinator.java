@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import br.com.gorgen.backup.catalog.BackupHistory;
+import br.com.gorgen.backup.catalog.BackupPins;
 import br.com.gorgen.backup.catalog.BackupRecord;
 import br.com.gorgen.backup.catalog.CatalogUnavailableException;
 import br.com.gorgen.backup.support.ErrorMessages;
@@ -49,13 +50,15 @@ public class RestoreCoordinator {
     private final PrivateKeySource keys;
     private final String targetPrefix;
     private final Clock clock;
+    private final BackupPins pins;
     private final AtomicReference<Long> running = new AtomicReference<>();
     private static final String RESTORE_ID_PROPERTY = "RestoreIdOfThisRun";
     /** Exchange property: the restore's target when it is not a new database ({@code {stamp}} is replaced). */
     public static final String TARGET_PROPERTY = "RestoreChosenTarget";
 
     public RestoreCoordinator(RestoreHistory history, BackupHistory backups, PrivateKeySource keys, String targetPrefix,
-            Clock clock) {
+            Clock clock, BackupPins pins) {
+        this.pins = pins;
         if (!targetPrefix.matches("[A-Za-z0-9_]{1,40}")) {
             throw new IllegalArgumentException("BACKUP_RESTORE_DATABASE_PREFIX must be 1-40 letters, digits or '_'");
         }
@@ -106,6 +109,7 @@ public class RestoreCoordinator {
                 history.setPointInTime(id, pointInTime);
             }
             running.set(id);
+            pin(exchange, id, backupId, kind);
             in.setHeader(RestoreHeaders.RESTORE_ID, id);
             exchange.setProperty(RESTORE_ID_PROPERTY, id); // survives any header clean-up downstream
             in.setHeader(RestoreHeaders.TARGET_DATABASE, target);
@@ -114,6 +118,35 @@ public class RestoreCoordinator {
         } catch (SQLException e) {
             running.set(null);
             throw new CatalogUnavailableException("the catalog database is unreachable: " + ErrorMessages.describe(e), e);
+        }
+    }
+
+    /** Who holds the pins of a restore: {@code restore #12} or {@code drill #13}. */
+    public static String pinOwner(long restoreId, String kind) {
+        return ("drill".equals(kind) ? "drill #" : "restore #") + restoreId;
+    }
+
+    /**
+     * Pins every backup the restore reads (property {@link RestoreHeaders#PROP_BACKUPS_READ}: a point-in-time plan's
+     * full backup, incrementals and binary logs; else the backup itself) for as long as it runs: no clean-up and no
+     * deletion can expire them meanwhile, whatever the restore triggers (its safety backup) or meets. A backup that a
+     * removal claimed first cannot be pinned: the restore is refused and recorded as failed.
+     */
+    @SuppressWarnings("unchecked")
+    private void pin(Exchange exchange, long restoreId, long backupId, String kind)
+            throws RestoreNotStartedException, SQLException {
+        java.util.List<Long> read = exchange.getProperty(RestoreHeaders.PROP_BACKUPS_READ, java.util.List.class);
+        try {
+            pins.pin(pinOwner(restoreId, kind), read == null || read.isEmpty() ? java.util.List.of(backupId) : read);
+        } catch (BackupPins.NotPinnableException e) {
+            String message = "refused: " + e.getMessage();
+            try {
+                history.finish(restoreId, "failed", clock.instant(), null, null, message, null, null);
+            } finally {
+                running.compareAndSet(restoreId, null);
+            }
+            throw new RestoreNotStartedException(409, "backup " + e.backupId() + " cannot be restored now: "
+                    + e.getMessage(), null);
         }
     }
 
@@ -159,6 +192,12 @@ public class RestoreCoordinator {
                 LOG.error("Restore {} failed: {}", id, error);
             }
         } finally {
+            try {
+                pins.release(pinOwner(id, in.getHeader(RestoreHeaders.KIND, String.class)));
+            } catch (SQLException e) {
+                LOG.warn("Restore {}: its pins could not be released now ({}); they are released at the next start",
+                        id, e.getMessage());
+            }
             running.compareAndSet(id, null);
         }
     }

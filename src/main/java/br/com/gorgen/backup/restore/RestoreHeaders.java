@@ -11,6 +11,18 @@ public final class RestoreHeaders {
     public static final String TARGET_DATABASE = "RestoreTargetDatabase";
     public static final String REQUESTED_BY = "RestoreRequestedBy";
     public static final String STARTED_AT = "RestoreStartedAt";
+    /**
+     * Exchange property: the ids of every backup a restore reads (a point-in-time plan's full backup, incrementals and
+     * binary logs), pinned for as long as it runs; absent: the backup itself.
+     */
+    public static final String PROP_BACKUPS_READ = "RestoreBackupsRead";
+    /**
+     * Exchange property: whether a production restore makes the server read-only for its switch (the API's
+     * {@code "readOnly"}, true unless asked otherwise).
+     */
+    public static final String PROP_READ_ONLY = "RestoreReadOnly";
+    /** Exchange property: what the load did that the restore's record should say (definers kept or replaced). */
+    public static final String PROP_NOTES = "RestoreNotes";
     /** The copy chosen for the restore (after checksum verification). */
     public static final String PROP_SOURCE = "RestoreSource";
     /** The manifest of the backup being restored. */

@@ -29,6 +29,9 @@ public class RestoreRewriter extends FilterOutputStream {
     private static final int MAX_LINE = 64 * 1024;
 
     private final String sourceQualifier;
+    private final java.util.function.Predicate<String> keepDefiner;
+    private final java.util.Set<String> keptDefiners = new java.util.TreeSet<>();
+    private final java.util.Set<String> rewrittenDefiners = new java.util.TreeSet<>();
     private byte[] line = new byte[1024];
     private int lineLength;
     private boolean passThrough;
@@ -36,8 +39,33 @@ public class RestoreRewriter extends FilterOutputStream {
 
     /** @param sourceSchema the schema the dump was taken from (its qualifier is removed from DDL) */
     public RestoreRewriter(OutputStream out, String sourceSchema) {
+        this(out, sourceSchema, definer -> false);
+    }
+
+    /**
+     * @param keepDefiner which definers ({@code `user`@`host`}, as the dump writes them) stay as they are: those that
+     *     exist on the target server when this account may set them (a production restore); the others become
+     *     {@code CURRENT_USER}
+     */
+    public RestoreRewriter(OutputStream out, String sourceSchema, java.util.function.Predicate<String> keepDefiner) {
         super(out);
         this.sourceQualifier = "`" + sourceSchema.replace("`", "``") + "`.";
+        this.keepDefiner = keepDefiner;
+    }
+
+    /** The definers left as the dump has them. */
+    public java.util.Set<String> keptDefiners() {
+        return java.util.Collections.unmodifiableSet(keptDefiners);
+    }
+
+    /** The definers replaced by the restoring account. */
+    public java.util.Set<String> rewrittenDefiners() {
+        return java.util.Collections.unmodifiableSet(rewrittenDefiners);
+    }
+
+    /** A statement with every {@code DEFINER=`user`@`host`} replaced by {@code DEFINER=CURRENT_USER}. */
+    public static String currentUserDefiner(String ddl) {
+        return DEFINER.matcher(ddl).replaceAll("DEFINER=CURRENT_USER");
     }
 
     /** How many definer clauses, qualified lines and GTID statements were rewritten. */
@@ -105,8 +133,15 @@ public class RestoreRewriter extends FilterOutputStream {
             var m = DEFINER.matcher(text);
             StringBuilder sb = new StringBuilder();
             while (m.find()) {
-                m.appendReplacement(sb, "DEFINER=CURRENT_USER");
-                rewritten++;
+                String definer = m.group().substring("DEFINER=".length());
+                if (keepDefiner.test(definer)) {
+                    keptDefiners.add(definer);
+                    m.appendReplacement(sb, java.util.regex.Matcher.quoteReplacement(m.group()));
+                } else {
+                    rewrittenDefiners.add(definer);
+                    m.appendReplacement(sb, "DEFINER=CURRENT_USER");
+                    rewritten++;
+                }
             }
             m.appendTail(sb);
             text = sb.toString();

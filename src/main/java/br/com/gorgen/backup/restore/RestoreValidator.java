@@ -24,8 +24,39 @@ import org.apache.camel.Processor;
  */
 public class RestoreValidator implements Processor {
     /** What was checked and what differs; {@code status} is verified or failed. */
+    /**
+     * What was checked and what differs; {@code status} is verified or failed. {@code notes}: what the restore did
+     * that its reader should know (definers kept or replaced, where production's previous tables are kept).
+     */
     public record Validation(String status, int tablesChecked, long rowsChecked, List<String> differences,
-            Map<String, Long> rowCounts) {
+            Map<String, Long> rowCounts, List<String> notes) {
+        public Validation(String status, int tablesChecked, long rowsChecked, List<String> differences,
+                Map<String, Long> rowCounts) {
+            this(status, tablesChecked, rowsChecked, differences, rowCounts, List.of());
+        }
+
+        public Validation {
+            notes = notes == null ? List.of() : List.copyOf(notes);
+        }
+
+        public Validation withNotes(List<String> more) {
+            List<String> all = new ArrayList<>(notes);
+            more.stream().filter(n -> !all.contains(n)).forEach(all::add);
+            return new Validation(status, tablesChecked, rowsChecked, differences, rowCounts, all);
+        }
+    }
+
+    /** The row count of each of {@code tables} in {@code schema} (null for a table that is missing). */
+    public Map<String, Long> rowCounts(String schema, java.util.Collection<String> tables) throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Connection c = server.connect(schema)) {
+            List<String> present = names(c, "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? "
+                    + "AND TABLE_TYPE = 'BASE TABLE'", schema);
+            for (String t : tables) {
+                out.put(t, present.contains(t) ? count(c, "SELECT COUNT(*) FROM " + quote(t)) : null);
+            }
+        }
+        return out;
     }
 
     private final DatabaseUrl server;
@@ -38,7 +69,9 @@ public class RestoreValidator implements Processor {
     public void process(Exchange exchange) throws Exception {
         String target = exchange.getIn().getHeader(RestoreHeaders.TARGET_DATABASE, String.class);
         BackupManifest manifest = exchange.getProperty(RestoreHeaders.PROP_MANIFEST, BackupManifest.class);
-        Validation v = validate(target, manifest);
+        @SuppressWarnings("unchecked")
+        List<String> notes = exchange.getProperty(RestoreHeaders.PROP_NOTES, List.of(), List.class);
+        Validation v = validate(target, manifest).withNotes(notes);
         exchange.setProperty(RestoreHeaders.PROP_VALIDATION, v);
         if (!v.differences().isEmpty()) {
             throw new RestoreFailedException("restored database " + target + " differs from backup "
@@ -53,7 +86,9 @@ public class RestoreValidator implements Processor {
     public void validateAfterReplay(Exchange exchange) throws Exception {
         String target = exchange.getIn().getHeader(RestoreHeaders.TARGET_DATABASE, String.class);
         BackupManifest manifest = exchange.getProperty(RestoreHeaders.PROP_MANIFEST, BackupManifest.class);
-        Validation v = validateStructure(target, manifest);
+        @SuppressWarnings("unchecked")
+        List<String> notes = exchange.getProperty(RestoreHeaders.PROP_NOTES, List.of(), List.class);
+        Validation v = validateStructure(target, manifest).withNotes(notes);
         exchange.setProperty(RestoreHeaders.PROP_VALIDATION, v);
         if (!v.differences().isEmpty()) {
             throw new RestoreFailedException("database " + target + " after the binary-log replay is not consistent: "

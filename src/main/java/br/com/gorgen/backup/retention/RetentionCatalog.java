@@ -26,7 +26,20 @@ public final class RetentionCatalog {
         };
         Instant until = kind == Kind.TRANSACTIONAL ? first(c.lastEventAt(), first(r.completedAt(), taken)) : taken;
         return new RetentionEntry(r.id(), kind, Status.of(r.status()), taken, until,
-                kind == Kind.INCREMENTAL ? c.parentId() : null, c.sourceId(), false);
+                kind == Kind.INCREMENTAL ? c.parentId() : null, c.sourceId(), false, safetyFor(r.createdBy()));
+    }
+
+    /** The restore a safety backup was taken for, from its {@code created_by} ({@code safety before restore #12}). */
+    static Long safetyFor(String createdBy) {
+        String prefix = "safety before restore #";
+        if (createdBy == null || !createdBy.startsWith(prefix)) {
+            return null;
+        }
+        try {
+            return Long.parseLong(createdBy.substring(prefix.length()).trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     public static List<RetentionEntry> entries(List<BackupRecord> rows) {

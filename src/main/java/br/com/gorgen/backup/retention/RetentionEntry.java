@@ -15,9 +15,16 @@ import java.util.Objects;
  * @param parentId the backup it builds on: an incremental's parent (full or incremental); null otherwise
  * @param sourceId the database server it comes from (binary logs and their fulls chain per source); may be null
  * @param offline whether it is an offline copy (kept forever)
+ * @param safetyFor the restore whose safety backup this is (the state of production just before that restore
+ *     replaced it), or null: such a backup never takes the place of another in a calendar window
  */
 public record RetentionEntry(long id, Kind kind, Status status, Instant takenAt, Instant coveredUntil, Long parentId,
-        String sourceId, boolean offline) {
+        String sourceId, boolean offline, Long safetyFor) {
+
+    public RetentionEntry(long id, Kind kind, Status status, Instant takenAt, Instant coveredUntil, Long parentId,
+            String sourceId, boolean offline) {
+        this(id, kind, status, takenAt, coveredUntil, parentId, sourceId, offline, null);
+    }
 
     /** Kinds of backup, by what depends on what. */
     public enum Kind {
@@ -61,13 +68,14 @@ public record RetentionEntry(long id, Kind kind, Status status, Instant takenAt,
     public enum Status {
         RUNNING, SUCCESS, FAILED, EXPIRED;
 
-        /** The statuses of {@code backup_history} ({@code validating} is still running). */
+        /** The statuses of {@code backup_history} ({@code validating} is still running, {@code expiring} going). */
         public static Status of(String status) {
             return switch (status) {
                 case "running", "validating" -> RUNNING;
                 case "success" -> SUCCESS;
                 case "failed" -> FAILED;
-                case "expired" -> EXPIRED;
+                // a removal claimed it: its objects are going, nothing is left to decide
+                case "expired", "expiring" -> EXPIRED;
                 default -> throw new IllegalArgumentException("unknown backup status: " + status);
             };
         }

@@ -56,10 +56,21 @@ public final class RetentionPolicy {
         return settings;
     }
 
-    /** A verdict for every backup of {@code catalog}, in id order. */
+    /** A verdict for every backup of {@code catalog}, in id order (nothing pinned). */
     public Map<Long, RetentionDecision> decide(Collection<RetentionEntry> catalog, Instant now) {
+        return decide(catalog, now, Map.of());
+    }
+
+    /**
+     * A verdict for every backup of {@code catalog}, in id order. {@code pins}: per backup id, the owners of its pins
+     * (a restore, a drill, a download); under id {@code 0}, owners that use the whole catalog (a rebuild). A pinned
+     * backup is kept by a safety rule ({@code in use by restore #12}), and so is everything it needs.
+     */
+    public Map<Long, RetentionDecision> decide(Collection<RetentionEntry> catalog, Instant now,
+            Map<Long, List<String>> pins) {
         Run run = new Run(catalog, now);
         run.statusRules();
+        run.pins(pins);
         run.calendarRules(Kind::database, "");
         run.calendarRules(Kind::documents, "documents ");
         run.newestRules();
@@ -126,6 +137,15 @@ public final class RetentionPolicy {
                         if (e.offline()) {
                             keep(e, "offline copy (kept forever)");
                         }
+                        if (e.safetyFor() != null) {
+                            // the state production had before a restore replaced it: kept the daily window on its own
+                            // terms, never displacing the backup of its day (often the very backup restored)
+                            Instant until = e.takenAt().plus(Duration.ofDays(settings.dailyDays()));
+                            if (now.isBefore(until)) {
+                                keepFor(e, "safety backup before restore #" + e.safetyFor() + " (until "
+                                        + LocalDate.ofInstant(until, settings.zone()) + ")");
+                            }
+                        }
                         if (e.takenAt().isAfter(now)) {
                             keepFor(e, "taken after now (clock difference)");
                         }
@@ -134,9 +154,24 @@ public final class RetentionPolicy {
             }
         }
 
+        /** Pinned backups (and, with a pin on the whole catalog, every backup) are in use. */
+        void pins(Map<Long, List<String>> pins) {
+            List<String> everything = pins.getOrDefault(0L, List.of());
+            for (RetentionEntry e : byId.values()) {
+                if (gone.contains(e.id())) {
+                    continue;
+                }
+                List<String> owners = new ArrayList<>(pins.getOrDefault(e.id(), List.of()));
+                owners.addAll(everything);
+                if (!owners.isEmpty()) {
+                    keep(e, br.com.gorgen.backup.catalog.BackupPins.inUseBy(owners));
+                }
+            }
+        }
+
         /** The GFS windows over the successful backups of one family. */
         void calendarRules(Predicate<Kind> family, String label) {
-            List<RetentionEntry> candidates = successful(family);
+            List<RetentionEntry> candidates = successful(family).stream().filter(e -> e.safetyFor() == null).toList();
             LocalDate firstDay = today.minusDays(settings.dailyDays() - 1L);
             pick(candidates, d -> !d.isBefore(firstDay), LocalDate::toString, d -> d.plusDays(1), settings.dailyDays(),
                     false, label + "daily ");

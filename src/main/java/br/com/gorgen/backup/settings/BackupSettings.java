@@ -79,7 +79,13 @@ public record BackupSettings(
     }
 
     /** Where and how restores run. An empty URL means the source server with DATABASE_URL's credentials. */
-    public record Restore(String databaseUrl, String databasePrefix, String clientCommand, boolean skipBinlog) {
+    /**
+     * @param keepPreviousHours how long a production restore keeps production's previous tables
+     * @param isolatedKeepHours how long an isolated restore's database stays before the clean-up drops it
+     * @param sandbox run the client with {@code --sandbox} (no shell, no file access from the loaded SQL)
+     */
+    public record Restore(String databaseUrl, String databasePrefix, String clientCommand, boolean skipBinlog,
+            int keepPreviousHours, int isolatedKeepHours, boolean sandbox) {
     }
 
     /** SMTP settings; {@link #enabled()} is false when no host or recipient is configured. */
@@ -127,7 +133,10 @@ public record BackupSettings(
                 r.text("backup.pgp.passphrase.file", ""),
                 new Restore(r.text("backup.restore.database.url", ""), r.text("backup.restore.database.prefix", "gorgen_restore"),
                         r.text("backup.restore.client.command", "mariadb"),
-                        Boolean.parseBoolean(r.text("backup.restore.skip.binlog", "true"))),
+                        Boolean.parseBoolean(r.text("backup.restore.skip.binlog", "true")),
+                        r.integer("backup.restore.keep.previous.hours", 72),
+                        r.integer("backup.restore.isolated.keep.hours", 24),
+                        Boolean.parseBoolean(r.text("backup.restore.client.sandbox", "true"))),
                 new Mail(r.text("smtp.host", ""), r.integer("smtp.port", 25), r.text("smtp.user", ""),
                         r.text("smtp.password", ""), r.text("smtp.from", "gorgen-backup@localhost"),
                         r.text("smtp.protocol", "smtp"), Boolean.parseBoolean(r.text("smtp.starttls", "false")),

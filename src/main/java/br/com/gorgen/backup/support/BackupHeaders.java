@@ -14,6 +14,12 @@ public final class BackupHeaders {
     /** Object key of the backup artifact and of its manifest. */
     public static final String OBJECT_KEY = "BackupObjectKey";
     public static final String MANIFEST_KEY = "BackupManifestKey";
+    /**
+     * True on a backup that must not be followed by the retention clean-up (the safety backup of a production
+     * restore). The clean-up could not delete what that restore reads anyway (it is pinned); it simply has no place
+     * in the middle of a restore.
+     */
+    public static final String NO_CLEANUP_AFTER = "BackupNoCleanupAfter";
     /** Start instant (java.time.Instant). */
     public static final String STARTED_AT = "BackupStartedAt";
 

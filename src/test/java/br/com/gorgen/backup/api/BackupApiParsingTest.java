@@ -9,8 +9,11 @@ class BackupApiParsingTest {
     @Test
     void acceptsOnlyAJsonObjectNamingATriggerableType() throws Exception {
         assertThat(BackupApi.parseTriggerType("{\"type\":\"full\"}")).isEqualTo("full");
-        assertThat(BackupApi.parseTriggerType(" {\"type\":\"full\",\"note\":\"x\"} ")).isEqualTo("full");
-        for (String bad : new String[] {null, "", "{", "[]", "\"full\"", "{}", "{\"type\":1}", "{\"type\":\"all\"}"}) {
+        assertThat(BackupApi.parseTriggerType(" {\"type\":\"full\"} ")).isEqualTo("full");
+        // strict: an unknown field, a field twice, trailing data are refused, not ignored
+        for (String bad : new String[] {null, "", "{", "[]", "\"full\"", "{}", "{\"type\":1}", "{\"type\":\"all\"}",
+                "{\"type\":\"full\",\"note\":\"x\"}", "{\"type\":\"full\",\"type\":\"incremental\"}",
+                "{\"type\":\"full\"} {}"}) {
             assertThatThrownBy(() -> BackupApi.parseTriggerType(bad)).as(String.valueOf(bad))
                     .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(400));
         }

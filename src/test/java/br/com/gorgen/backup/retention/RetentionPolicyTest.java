@@ -230,4 +230,44 @@ class RetentionPolicyTest {
         RetentionEntry failed = add(Kind.FULL, Status.FAILED, at("2026-03-09T04:00"), null);
         assertThat(decide(RetentionSettings.defaults(), "2026-03-10T10:00").get(failed.id()).keepUntil()).isNull();
     }
+    @Test
+    void aPinnedBackupIsKeptByASafetyRuleWithItsChainAndEvenTheWholeCatalogWhenTheCatalogIsPinned() {
+        RetentionEntry old = full("2025-06-01T03:00");
+        RetentionEntry base = full("2025-07-01T03:00");
+        RetentionEntry incr = add(Kind.INCREMENTAL, Status.SUCCESS, at("2025-07-02T03:00"), base.id());
+        RetentionEntry failed = add(Kind.FULL, Status.FAILED, at("2025-07-03T03:00"), null);
+        full("2026-03-01T03:00");
+        RetentionPolicy policy = new RetentionPolicy(only(1, 0, 0, 0));
+        Instant now = at("2026-03-01T12:00");
+        assertThat(policy.decide(catalog, now).get(old.id()).verdict()).isEqualTo(Verdict.DELETE);
+
+        Map<Long, RetentionDecision> d = policy.decide(catalog, now,
+                Map.of(old.id(), List.of("restore #12", "download 3f9a by ops"), incr.id(), List.of("drill #13")));
+        assertThat(d.get(old.id()).reasons()).containsExactly("in use by restore #12, download 3f9a by ops");
+        assertThat(d.get(old.id()).protections()).containsExactly("in use by restore #12, download 3f9a by ops");
+        // a pinned incremental needs its full backup
+        assertThat(d.get(incr.id()).protections()).containsExactly("in use by drill #13");
+        assertThat(d.get(base.id()).protections()).containsExactly("needed by incremental #" + incr.id());
+        // a pin gives no Object Lock date: only a calendar rule whose period is over does
+        assertThat(d.get(old.id()).keepUntil()).isNull();
+        assertThat(d.get(failed.id()).verdict()).isEqualTo(Verdict.DELETE);
+
+        Map<Long, RetentionDecision> rebuilding = policy.decide(catalog, now, Map.of(0L, List.of("catalog rebuild")));
+        assertThat(rebuilding.values()).allSatisfy(v -> assertThat(v.protections()).contains("in use by catalog rebuild"));
+    }
+    @Test
+    void aSafetyBackupNeverTakesThePlaceOfTheBackupOfItsDayAndIsKeptTheDailyWindowOnItsOwn() {
+        RetentionEntry restored = full("2026-03-01T03:00");
+        RetentionEntry safety = new RetentionEntry(nextId++, Kind.FULL, Status.SUCCESS, at("2026-03-01T10:00"), null,
+                null, "server-1", false, 12L);
+        catalog.add(safety);
+        Map<Long, RetentionDecision> d = decide(RetentionSettings.defaults(), "2026-03-01T12:00");
+        assertThat(d.get(restored.id()).reasons()).contains("daily 2026-03-01", "weekly 2026-W09", "monthly 2026-03");
+        assertThat(d.get(safety.id()).reasons()).containsExactly("safety backup before restore #12 (until 2026-03-31)",
+                "newest successful full backup");
+        full("2026-03-02T03:00");
+        Map<Long, RetentionDecision> later = decide(RetentionSettings.defaults(), "2026-04-01T12:00");
+        assertThat(later.get(safety.id()).verdict()).isEqualTo(Verdict.DELETE);
+        assertThat(later.get(restored.id()).keep()).isTrue();
+    }
 }
