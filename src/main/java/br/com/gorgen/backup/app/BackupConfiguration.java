@@ -250,7 +250,9 @@ public class BackupConfiguration implements CamelConfiguration {
         // retention: the pure policy and its dry run
         RetentionPolicy retentionPolicy = new RetentionPolicy(settings.retention());
         registry.bind("retentionApi", new RetentionApi(history, retentionPolicy, clock, pins));
-        BackupExpirer expirer = new BackupExpirer(history, buckets, layout, pins, clock);
+        CatalogRebuilder rebuilder = new CatalogRebuilder(history, buckets, layout, clock, settings.catalogRebuildAtStartup(),
+                pins, maintenance);
+        BackupExpirer expirer = new BackupExpirer(history, buckets, layout, pins, clock, rebuilder::completed);
         ObjectLocking objectLocking = new ObjectLocking(buckets, layout, settings.objectLockMode(),
                 settings.retention().dailyDays(), settings.pointInTime().windowDays(), clock);
         registry.bind("objectLocking", objectLocking);
@@ -301,12 +303,11 @@ public class BackupConfiguration implements CamelConfiguration {
         context.addStartupListener(new DownloadHttpAdapter(context));
 
         // the history is an index of the manifests in the buckets: rebuilt from them on demand, and when found empty
-        CatalogRebuilder rebuilder = new CatalogRebuilder(history, buckets, layout, clock, settings.catalogRebuildAtStartup(),
-                pins, maintenance);
         registry.bind("catalogRebuilder", rebuilder);
         registry.bind("catalogApi", new CatalogApi(rebuilder));
         CatalogPreparer preparer = new CatalogPreparer(migrator, coordinator, restoreCoordinator,
-                settings.catalogDatabase().toString(), new StartupRecovery(pins, expirer, productionSwitch, rebuilder)::run);
+                settings.catalogDatabase().toString(), () -> rebuilder.closeCompleted(history.running()),
+                new StartupRecovery(pins, expirer, productionSwitch, rebuilder)::run);
         registry.bind("catalogPreparer", preparer);
         preparer.prepare();
     }

@@ -190,6 +190,34 @@ public class BackupHistory {
                 + "ORDER BY id", tenantId, exceptId, like, like);
     }
 
+    /**
+     * Closes a row left {@code running} (or recorded {@code failed}) as the success its manifest proves, with the
+     * manifest's facts; false when the row is in another state by now.
+     */
+    public boolean closeFromManifest(BackupRecord r, String note) throws SQLException {
+        migrator.ensureMigrated();
+        BackupRecord.Coverage c = r.coverage();
+        try (Connection conn = dataSource.getConnection();
+                PreparedStatement ps = conn.prepareStatement("UPDATE backup_history SET status = 'success', "
+                        + "completed_at = ?, file_size_bytes = ?, checksum_sha256 = ?, plaintext_sha256 = ?, "
+                        + "plaintext_size_bytes = ?, binlog_file = ?, binlog_position = ?, source_id = ?, snapshot_at = ?, "
+                        + "first_event_at = ?, last_event_at = ?, start_binlog_file = ?, start_binlog_position = ?, "
+                        + "parent_id = ?, error_message = NULL, notes = CONCAT_WS(' | ', notes, ?) "
+                        + "WHERE id = ? AND tenant_id = ? AND status IN ('running', 'validating', 'failed')")) {
+            bind(ps, ts(r.completedAt()), r.fileSizeBytes(), r.checksumSha256(), r.plaintextSha256(),
+                    r.plaintextSizeBytes(), r.binlogFile(), r.binlogPosition(), c.sourceId(), ts(c.snapshotAt()),
+                    ts(c.firstEventAt()), ts(c.lastEventAt()), c.startBinlogFile(), c.startBinlogPosition(), c.parentId(),
+                    note, r.id(), tenantId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** Rows left {@code running}: at start-up, by a process that stopped. */
+    public List<BackupRecord> running() throws SQLException {
+        return list("SELECT " + COLUMNS + " FROM backup_history WHERE tenant_id = ? AND status IN ('running', "
+                + "'validating') ORDER BY id", tenantId);
+    }
+
     /** Rows a removal claimed ({@code expiring}) and did not finish: a stop interrupted it. */
     public List<BackupRecord> expiring() throws SQLException {
         return list("SELECT " + COLUMNS + " FROM backup_history WHERE tenant_id = ? AND status = 'expiring' ORDER BY id",

@@ -20,11 +20,13 @@ public class CatalogPreparer {
     private final RestoreCoordinator restores;
     private final String databaseDescription;
     private final Runnable whenReady;
+    private final java.util.concurrent.Callable<List<Long>> closeCompleted;
     private volatile boolean ready;
     private volatile boolean reportedDown;
 
     public CatalogPreparer(SchemaMigrator migrator, BackupCoordinator coordinator, RestoreCoordinator restores,
-            String databaseDescription, Runnable whenReady) {
+            String databaseDescription, java.util.concurrent.Callable<List<Long>> closeCompleted, Runnable whenReady) {
+        this.closeCompleted = closeCompleted;
         this.whenReady = whenReady;
         this.migrator = migrator;
         this.coordinator = coordinator;
@@ -44,6 +46,11 @@ public class CatalogPreparer {
         try {
             migrator.ensureMigrated();
             if (coordinator.runningId().isEmpty()) {
+                // a run stopped after its manifest was stored in both buckets is a complete backup: closed as such
+                List<Long> completed = closeCompleted.call();
+                if (!completed.isEmpty()) {
+                    LOG.warn("Backups {} were complete when the service stopped and are closed as success", completed);
+                }
                 List<Long> interrupted = coordinator.recoverInterrupted();
                 if (!interrupted.isEmpty()) {
                     LOG.error("Backups {} were interrupted by a stop of the service and are now marked failed", interrupted);

@@ -186,6 +186,67 @@ public class CatalogRebuilder {
         return report;
     }
 
+    /**
+     * The success row of a backup whose row was never closed (a stop, or the catalog down, between its manifest being
+     * stored and its row being marked), when it is complete: its manifest, naming it, and its artifact, of the
+     * manifest's size, in <em>both</em> buckets. Empty when it is not (or the buckets cannot tell now).
+     */
+    public Optional<BackupRecord> completed(BackupRecord r) {
+        if (r.manifestPath() == null || r.manifestPath().isEmpty()) {
+            return Optional.empty();
+        }
+        String folder = BackupKeyLayout.folderOf(r.manifestPath());
+        try {
+            Map<BackupBuckets.Bucket, SortedMap<String, Long>> listings = new LinkedHashMap<>();
+            for (BackupBuckets.Bucket b : buckets.both()) {
+                listings.put(b, b.sizesUnder(folder));
+            }
+            for (BackupBuckets.Bucket b : buckets.both()) {
+                if (!listings.get(b).containsKey(r.manifestPath())) {
+                    return Optional.empty();
+                }
+                JsonNode m = b.readJson(r.manifestPath());
+                if (m.path("backupId").asLong(-1) != r.id()) {
+                    return Optional.empty();
+                }
+                // the artifact must be whole in this very bucket
+                Object row = toRow(m, r.manifestPath(), Map.of(b, listings.get(b)), clock.instant());
+                if (!(row instanceof BackupRecord rec) || !rec.filePath().equals(r.filePath())) {
+                    return Optional.empty();
+                }
+            }
+            Object row = toRow(buckets.primary().readJson(r.manifestPath()), r.manifestPath(), listings, clock.instant());
+            return row instanceof BackupRecord rec ? Optional.of(rec) : Optional.empty();
+        } catch (RuntimeException e) {
+            LOG.warn("Backup {}: whether its stored copies are complete cannot be told now: {}", r.id(),
+                    ErrorMessages.describe(e));
+            return Optional.empty();
+        }
+    }
+
+    /** Closes as {@code success} every row of {@code rows} that {@link #completed} finds complete; returns their ids. */
+    public List<Long> closeCompleted(List<BackupRecord> rows) {
+        List<Long> closed = new ArrayList<>();
+        for (BackupRecord r : rows) {
+            Optional<BackupRecord> done = completed(r);
+            if (done.isEmpty()) {
+                continue;
+            }
+            try {
+                if (history.closeFromManifest(done.get(), "closed from its manifest, complete in both buckets, after "
+                        + "its run stopped before recording it")) {
+                    closed.add(r.id());
+                    LOG.warn("Backup {} was stored whole in both buckets but its run stopped before recording it: "
+                            + "closed as success from its manifest", r.id());
+                }
+            } catch (java.sql.SQLException e) {
+                LOG.error("Backup {} is complete in both buckets but its row could not be closed: {}", r.id(),
+                        e.getMessage());
+            }
+        }
+        return closed;
+    }
+
     /** The history row a manifest describes, or the reason it cannot be trusted (a String). */
     Object toRow(JsonNode m, String manifestKey, Map<BackupBuckets.Bucket, SortedMap<String, Long>> listings,
             Instant at) {

@@ -3,7 +3,6 @@ package br.com.gorgen.backup.configfiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * Archives the configured configuration files and folders (the application's {@code .env} and the like) with every
  * full backup: one tar, gzip + OpenPGP like every artifact, beside the dump ({@code config.tar.gz.gpg}). Entry names
  * are relative to each configured path's folder ({@code /srv/gorgen/.env} → {@code .env}). Their content is never
- * logged nor put in a manifest: only names, sizes and SHA-256. Symbolic links are not followed; a configured path
- * that does not exist fails the backup (a silently missing .env would be found out on the day it is needed).
+ * logged nor put in a manifest: only names, sizes and SHA-256. Symbolic links are followed (the file they point to
+ * is archived under the link's name); a configured path that does not exist or holds no regular file fails the
+ * backup (a silently missing .env would be found out on the day it is needed).
  */
 public class ConfigFilesArchiver {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigFilesArchiver.class);
@@ -68,21 +68,32 @@ public class ConfigFilesArchiver {
         LOG.info("Configuration files archived: {} file(s), {} bytes stored", listed.size(), a.storedBytes());
     }
 
+    /**
+     * The files to archive, by entry name. A symbolic link (the configured path itself, or a file in a configured
+     * folder) is followed and its target archived under the link's name; links to folders inside a folder are not
+     * walked (no loops). A configured path that does not exist, or yields no regular file, fails the backup.
+     */
     Map<String, Path> collect() throws IOException {
         Map<String, Path> out = new LinkedHashMap<>();
         for (Path p : paths) {
-            if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                throw new IOException("configuration path " + p + " (BACKUP_CONFIG_PATHS) does not exist");
+            if (!Files.exists(p)) {
+                throw new IOException("configuration path " + p + " (BACKUP_CONFIG_PATHS) does not exist"
+                        + (Files.isSymbolicLink(p) ? " (a symbolic link to nothing)" : ""));
             }
             Path base = p.toAbsolutePath().getParent();
-            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+            int before = out.size();
+            if (Files.isDirectory(p)) {
                 try (Stream<Path> walk = Files.walk(p)) {
-                    for (Path f : walk.filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
+                    for (Path f : walk.filter(Files::isRegularFile).sorted().toList()) {
                         add(out, name(base, f), f);
                     }
                 }
-            } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            } else if (Files.isRegularFile(p)) {
                 add(out, name(base, p), p);
+            }
+            if (out.size() == before) {
+                throw new IOException("configuration path " + p + " (BACKUP_CONFIG_PATHS) holds no regular file to "
+                        + "archive");
             }
         }
         return out;

@@ -53,6 +53,19 @@ public class DocumentsCatalog {
         return out;
     }
 
+    /** Whether the content index knows any stored content (false: new, or lost with the catalog). */
+    public boolean hasContents() throws SQLException {
+        migrator.ensureMigrated();
+        try (java.sql.Connection c = dataSource.getConnection();
+                java.sql.PreparedStatement ps = c.prepareStatement("SELECT 1 FROM documents_content WHERE tenant_id = ? "
+                        + "LIMIT 1")) {
+            ps.setInt(1, tenantId);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** Every stored object (a content stored alone, or a pack) with its stored size, each once. */
     public Map<String, Long> storedObjects() throws SQLException {
         Map<String, Long> out = new LinkedHashMap<>();

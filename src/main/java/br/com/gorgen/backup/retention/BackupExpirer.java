@@ -52,8 +52,12 @@ public class BackupExpirer {
     private final BackupPins pins;
     private final FolderOwners owners;
     private final Clock clock;
+    private final java.util.function.Function<BackupRecord, Optional<BackupRecord>> completed;
 
-    public BackupExpirer(BackupHistory history, BackupBuckets buckets, BackupKeyLayout layout, BackupPins pins, Clock clock) {
+    /** @param completed a failed backup's success row when it is complete in both buckets after all (its manifest) */
+    public BackupExpirer(BackupHistory history, BackupBuckets buckets, BackupKeyLayout layout, BackupPins pins, Clock clock,
+            java.util.function.Function<BackupRecord, Optional<BackupRecord>> completed) {
+        this.completed = completed;
         this.clock = clock;
         this.history = history;
         this.buckets = buckets;
@@ -92,6 +96,15 @@ public class BackupExpirer {
                 if (locked != null) {
                     throw new ObjectLockedException(b.name(), folder, locked);
                 }
+            }
+        }
+        if ("failed".equals(r.status())) {
+            // a row recorded failed whose backup is whole in both buckets (the catalog failed, not the backup)
+            Optional<BackupRecord> whole = completed.apply(r);
+            if (whole.isPresent() && history.closeFromManifest(whole.get(), "closed from its manifest, complete in "
+                    + "both buckets, instead of being removed as a failed backup")) {
+                throw new InUseException("backup " + r.id() + " was recorded failed but is complete in both buckets: "
+                        + "closed as success from its manifest instead of being removed");
             }
         }
         String refusal = pins.claimForRemoval(r.id(), r.status());

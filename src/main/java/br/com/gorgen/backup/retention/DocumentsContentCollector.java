@@ -28,8 +28,10 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
  * else the secondary: the truth, no private key needed). An object is removed only when no such manifest lists it,
  * it is older than the grace period, and while the documents lane is held (no documents backup can start and reuse
  * it) and not under S3 Object Lock until later; it is first forgotten in the content index (a later backup meeting
- * that content stores it anew), then deleted from both buckets (every version, in a versioned bucket). Anything uncertain removes nothing: a documents backup running, a manifest that cannot be read
- * or that predates {@code storedObjects}, a bucket that cannot be listed.
+ * that content stores it anew), then deleted from both buckets (every version, in a versioned bucket). Every
+ * documents manifest found in either bucket protects what it lists too, whether the catalog knows its backup or not.
+ * Anything uncertain removes nothing: a documents backup running, a manifest that cannot be read or that predates
+ * {@code storedObjects}, a bucket that cannot be listed, a catalog rebuilt without its content index.
  */
 public class DocumentsContentCollector {
     private static final String LANE = "documents";
@@ -88,16 +90,28 @@ public class DocumentsContentCollector {
 
     private Result collectHeld(Instant now, Duration grace) throws Exception {
         Set<String> referenced = new HashSet<>();
+        boolean anyDocumentsBackup = false;
         for (BackupRecord r : history.unexpired()) {
             if (!r.type().startsWith("documents") || !"success".equals(r.status())) {
                 continue; // a failed or interrupted documents backup references nothing: its leftovers are garbage
             }
+            anyDocumentsBackup = true;
             JsonNode objects = storedObjects(r);
             if (objects == null) {
                 return Result.skipped("the manifest of documents backup #" + r.id() + " does not list its stored "
                         + "objects (written before they were listed): nothing is removed while it is kept");
             }
             objects.forEach(o -> referenced.add(o.asText()));
+        }
+        if (anyDocumentsBackup && !index.hasContents()) {
+            return Result.skipped("the catalog has documents backups but no content index (it was rebuilt from the "
+                    + "manifests, which cannot restore it): nothing is removed until a documents backup indexed its "
+                    + "contents again");
+        }
+        // every documents manifest in either bucket protects what it lists, whether the catalog knows it or not
+        String unlisted = referencedByManifests(referenced);
+        if (unlisted != null) {
+            return Result.skipped(unlisted);
         }
         String contentRoot = layout.tenantRoot() + "documents/content/";
         String packRoot = layout.tenantRoot() + "documents/packs/";
@@ -154,6 +168,42 @@ public class DocumentsContentCollector {
         }
         return new Result(null, referenced.size(), young.size(), locked, List.copyOf(removed), bytes, forgotten,
                 List.copyOf(problems));
+    }
+
+    /**
+     * Adds what every documents manifest of either bucket lists to {@code referenced}; returns why nothing may be
+     * removed (a manifest that cannot be read, or lists nothing), or null.
+     */
+    private String referencedByManifests(Set<String> referenced) {
+        String documentsRoot = layout.tenantRoot() + "documents/";
+        for (BackupBuckets.Bucket b : buckets.both()) {
+            List<String> folders = new ArrayList<>();
+            try {
+                for (var page : b.client().listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(b.name())
+                        .prefix(documentsRoot).delimiter("/").build())) {
+                    page.commonPrefixes().forEach(p -> folders.add(p.prefix()));
+                }
+                folders.remove(documentsRoot + "content/");
+                folders.remove(documentsRoot + "packs/");
+                for (String folder : folders) {
+                    for (String key : b.keysUnder(folder)) {
+                        if (!key.endsWith("/manifest.json")) {
+                            continue;
+                        }
+                        JsonNode objects = b.readJson(key).get("storedObjects");
+                        if (objects == null || !objects.isArray()) {
+                            return "the documents manifest " + key + " in " + b.name() + " does not list its stored "
+                                    + "objects: nothing is removed while it exists";
+                        }
+                        objects.forEach(o -> referenced.add(o.asText()));
+                    }
+                }
+            } catch (RuntimeException e) {
+                return "the documents manifests of " + b.name() + " cannot all be read (" + ErrorMessages.describe(e)
+                        + "): nothing is removed";
+            }
+        }
+        return null;
     }
 
     /** The manifest's {@code storedObjects} (an array), or null when the manifest has none. */

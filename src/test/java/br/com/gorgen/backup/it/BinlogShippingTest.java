@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import static br.com.gorgen.backup.testbed.ServiceTestBed.ADMIN_KEY;
+import static br.com.gorgen.backup.testbed.ServiceTestBed.MASTER_KEY;
 import static br.com.gorgen.backup.testbed.ServiceTestBed.PRIMARY;
 import static br.com.gorgen.backup.testbed.ServiceTestBed.SECONDARY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -127,6 +128,24 @@ class BinlogShippingTest {
         bed.shipBinlogs();
         List<String> files = assertContiguousWithoutDuplicates();
         assertThat(files).contains(current);
+
+        // days later the clean-up removes the failed shipment's leftovers: its folder is the successful one's
+        // (shipping a file again lands on the same keys), so only the failed row is expired, nothing is deleted
+        JsonNode failed = failedRows().get(0);
+        JsonNode shipped = bed.shippedBinlogs().stream().filter(b -> b.get("binlogFile").asText().equals(current))
+                .findFirst().orElseThrow();
+        assertThat(failed.get("filePath").asText()).isEqualTo(shipped.get("filePath").asText());
+        bed.db.execRoot(bed.database, "UPDATE backup_history SET started_at = started_at - INTERVAL 30 DAY, "
+                + "completed_at = completed_at - INTERVAL 30 DAY WHERE id = " + failed.get("id").asLong());
+        JsonNode report = bed.post("/api/backup/retention/run", MASTER_KEY, "application/json", "").json();
+        assertThat(report.get("removed").toString()).contains("\"id\":" + failed.get("id").asLong())
+                .contains("objectsLeftFor");
+        assertThat(bed.backup(failed.get("id").asLong()).get("status").asText()).isEqualTo("expired");
+        for (String bucket : List.of(PRIMARY, SECONDARY)) {
+            assertThat(bed.s3.keys(bucket, shipped.get("filePath").asText())).hasSize(1);
+            assertThat(bed.s3.keys(bucket, shipped.get("manifestPath").asText())).hasSize(1);
+        }
+        assertThat(bed.backup(shipped.get("id").asLong()).get("status").asText()).isEqualTo("success");
     }
 
     @Test
