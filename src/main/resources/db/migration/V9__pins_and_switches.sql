@@ -48,3 +48,9 @@ CREATE TABLE IF NOT EXISTS production_switch_object (
   ddl MEDIUMTEXT NOT NULL,
   PRIMARY KEY (restore_id, side, seq)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+-- Databases left by restores (isolated, drills, staging): dropped by the clean-up once kept long enough
+-- (backup.restore.isolated.keep.hours after the restore ended, or until database_keep_until when a restore asked to
+-- keep its database longer).
+ALTER TABLE restore_history
+  ADD COLUMN database_keep_until TIMESTAMP(3) NULL,
+  ADD COLUMN database_dropped_at TIMESTAMP(3) NULL;

@@ -177,6 +177,10 @@ public class BackupApi {
                     + ErrorMessages.describe(e)));
         }
         body.put("binlogShipping", pitr.shipping());
+        Object restoreServer = exchange.getContext().getRegistry().lookupByName("restoreServerStatus");
+        if (restoreServer != null) {
+            body.put("restoreServer", restoreServer);
+        }
         body.put("schedules", schedules.nextRuns());
         ApiResponder.respond(exchange, 200, body);
     }

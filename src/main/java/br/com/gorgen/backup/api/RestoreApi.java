@@ -68,7 +68,7 @@ public class RestoreApi {
         Message in = exchange.getIn();
         long backupId = pathId(in.getHeader("id", String.class), "backup id");
         JsonNode request = ApiRequest.object(in.getBody(String.class), "{\"target\":\"isolated\"}", "target",
-                "confirm", "readOnly", "targetBucket", "targetPrefix", "key", "deleteNotInSnapshot");
+                "confirm", "readOnly", "targetBucket", "targetPrefix", "key", "deleteNotInSnapshot", "keepHours");
         String target = parseTarget(request);
         readOnly(exchange, request, target);
         if ("production".equals(target)) {
@@ -82,9 +82,22 @@ public class RestoreApi {
         if (documentsRestore(exchange, backupId, target, request) || chainedRestore(exchange, backupId, target)) {
             return;
         }
+        Long keepHours = ApiRequest.wholeNumber(request, "keepHours", null);
+        if (keepHours != null && (!"isolated".equals(target) || keepHours < 1 || keepHours > 24L * 366)) {
+            throw field("keepHours", "keepHours (1 to 8784) keeps an isolated restore's database that long instead of "
+                    + "the configured time; only for \"target\":\"isolated\"");
+        }
         in.setHeader(RestoreHeaders.BACKUP_ID, backupId);
         in.setHeader(RestoreHeaders.KIND, target);
         begin(exchange, target);
+        if (keepHours != null) {
+            try {
+                history.keepDatabaseUntil(in.getHeader(RestoreHeaders.RESTORE_ID, Long.class), in.getHeader(
+                        RestoreHeaders.STARTED_AT, Instant.class).plus(java.time.Duration.ofHours(keepHours)));
+            } catch (java.sql.SQLException e) {
+                throw ApiException.catalogUnavailable("restore history", e);
+            }
+        }
     }
 
     /**

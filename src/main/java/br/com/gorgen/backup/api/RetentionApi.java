@@ -41,7 +41,17 @@ public class RetentionApi {
     /** Answers {@code POST /api/backup/retention/run} with the clean-up's report, and sets the audit headers. */
     public void cleanupReport(Exchange exchange) {
         RetentionCleanup.Report report = exchange.getProperty(RetentionCleanup.PROP_REPORT, RetentionCleanup.Report.class);
-        ApiResponder.respond(exchange, 200, report.view());
+        Map<String, Object> view = new LinkedHashMap<>(report.view());
+        // the other steps of the clean-up route
+        Object leftovers = exchange.getProperty(br.com.gorgen.backup.restore.RestoreLeftovers.PROP_REPORT);
+        if (leftovers != null) {
+            view.put("restoreLeftovers", leftovers);
+        }
+        Object uploads = exchange.getProperty(br.com.gorgen.backup.storage.IncompleteUploads.PROP_REPORT);
+        if (uploads != null) {
+            view.put("incompleteUploads", uploads);
+        }
+        ApiResponder.respond(exchange, 200, view);
         exchange.getIn().setHeader("AuditAction", "retention.run");
         exchange.getIn().setHeader("AuditTarget", "retention");
         exchange.getIn().setHeader("AuditDetails", "removed " + report.removed().size() + " backup(s), "

@@ -41,6 +41,8 @@ import br.com.gorgen.backup.restore.DatabaseRestorer;
 import br.com.gorgen.backup.restore.PrivateKeySource;
 import br.com.gorgen.backup.restore.ProductionRestore;
 import br.com.gorgen.backup.restore.ProductionSwitch;
+import br.com.gorgen.backup.restore.RestoreLeftovers;
+import br.com.gorgen.backup.api.RestoreDatabaseApi;
 import br.com.gorgen.backup.restore.SwitchJournal;
 import br.com.gorgen.backup.restore.RestoreCoordinator;
 import br.com.gorgen.backup.restore.RestoreDrill;
@@ -72,6 +74,7 @@ import br.com.gorgen.backup.settings.S3Target;
 import br.com.gorgen.backup.storage.BackupBuckets;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.storage.EmbeddedS3Server;
+import br.com.gorgen.backup.storage.IncompleteUploads;
 import br.com.gorgen.backup.storage.ObjectLocking;
 import br.com.gorgen.backup.storage.ObjectReader;
 import br.com.gorgen.backup.storage.ObjectUploadPreparer;
@@ -171,6 +174,8 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("storedObjectVerifier", new StoredObjectVerifier());
         registry.bind("storedEtagCheck", new StoredEtagCheck(metrics::storeVerified));
         registry.bind("transientStorageFaults", new TransientStorageFaults());
+        registry.bind("incompleteUploads", new IncompleteUploads(buckets, layout, clock,
+                Duration.ofHours(settings.incompleteUploadMaxAgeHours())));
 
         // dump, compress, encrypt
         PgpRecipients recipients = EncryptionKeyProvisioner.provision(settings.pgpPublicKeyFile(), settings.dataDir());
@@ -298,6 +303,11 @@ public class BackupConfiguration implements CamelConfiguration {
         registry.bind("restoreApi", new RestoreApi(restoreCoordinator, restores, drill, pitr, documentsRestore, docs.bucket(),
                 docs.prefix(), java.util.Set.of(primary.bucket(), secondary.bucket())));
         registry.bind("productionSwitchApi", new ProductionSwitchApi(productionSwitch, restoreCoordinator));
+        RestoreLeftovers leftovers = new RestoreLeftovers(restores, restoreServer, productionSwitch, rs.databasePrefix(),
+                rs.isolatedKeepHours(), clock);
+        registry.bind("restoreLeftovers", leftovers);
+        registry.bind("restoreDatabaseApi", new RestoreDatabaseApi(restores, leftovers));
+        warnIfRestoresLandOnProduction(productionSwitch, restoreServer, registry);
         registry.bind("apiRequest", new ApiRequest());
         registry.bind("downloadApi", new DownloadApi(history, buckets, pins));
         context.addStartupListener(new DownloadHttpAdapter(context));
@@ -310,6 +320,29 @@ public class BackupConfiguration implements CamelConfiguration {
                 new StartupRecovery(pins, expirer, productionSwitch, rebuilder)::run);
         registry.bind("catalogPreparer", preparer);
         preparer.prepare();
+    }
+
+    /**
+     * Isolated restores and drills on the production server share its disk, memory and CPU with the clinic's
+     * database: said loudly at start-up and in {@code GET /api/backup/status} ({@code restoreServer}).
+     */
+    private static void warnIfRestoresLandOnProduction(ProductionSwitch productionSwitch, DatabaseUrl restoreServer,
+            Registry registry) {
+        java.util.Map<String, Object> status = new java.util.LinkedHashMap<>();
+        try {
+            boolean same = productionSwitch.sameServer(restoreServer);
+            status.put("sameAsProduction", same);
+            if (same) {
+                String warning = "isolated restores and drills run on the production database server (set "
+                        + "BACKUP_RESTORE_DATABASE_URL to another server): they share its disk and load";
+                status.put("warning", warning);
+                LOG.warn("{}", warning);
+            }
+        } catch (Exception e) {
+            status.put("sameAsProduction", null);
+            status.put("warning", "cannot tell whether restores run on the production server: " + e.getMessage());
+        }
+        registry.bind("restoreServerStatus", status);
     }
 
     private static String toolVersion(String command) {

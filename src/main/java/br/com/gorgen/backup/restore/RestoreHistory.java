@@ -106,4 +106,65 @@ public class RestoreHistory {
             }
         }
     }
+
+    /** A restore's database that may be dropped: its restore id and name. */
+    public record Leftover(long restoreId, String kind, String database) {
+    }
+
+    /**
+     * Databases of finished restores (not documents ones, which write to a bucket) still present as far as the
+     * history knows, kept past {@code keepHours} after their end (or past the time the restore asked for).
+     */
+    public java.util.List<Leftover> leftoverDatabases(Instant now, int keepHours) throws SQLException {
+        migrator.ensureMigrated();
+        java.util.List<Leftover> out = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT id, kind, target_database FROM restore_history WHERE "
+                        + "tenant_id = ? AND status IN ('verified', 'failed') AND database_dropped_at IS NULL AND kind IN "
+                        + "('isolated', 'drill', 'pitr', 'production', 'pitr-production') AND "
+                        + "COALESCE(database_keep_until, TIMESTAMPADD(HOUR, ?, completed_at)) <= ? ORDER BY id")) {
+            ps.setInt(1, tenantId);
+            ps.setInt(2, keepHours);
+            ps.setTimestamp(3, Timestamp.from(now));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Leftover(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        return out;
+    }
+
+    public void databaseDropped(long id, Instant at) throws SQLException {
+        update("UPDATE restore_history SET database_dropped_at = ? WHERE id = ?", Timestamp.from(at), id);
+    }
+
+    public void keepDatabaseUntil(long id, Instant until) throws SQLException {
+        update("UPDATE restore_history SET database_keep_until = ? WHERE id = ?", Timestamp.from(until), id);
+    }
+
+    /** When a restore's database was dropped (null: it was not, as far as the history knows). */
+    public Optional<Instant> databaseDroppedAt(long id) throws SQLException {
+        migrator.ensureMigrated();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT database_dropped_at FROM restore_history WHERE id = ? "
+                        + "AND tenant_id = ?")) {
+            ps.setLong(1, id);
+            ps.setInt(2, tenantId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getTimestamp(1) != null ? Optional.of(rs.getTimestamp(1).toInstant())
+                        : Optional.empty();
+            }
+        }
+    }
+
+    private void update(String sql, Object... args) throws SQLException {
+        migrator.ensureMigrated();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                ps.setObject(i + 1, args[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
 }

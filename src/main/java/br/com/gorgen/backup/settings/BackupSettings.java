@@ -44,7 +44,8 @@ public record BackupSettings(
         RetentionSettings retention,
         boolean retentionAfterBackup,
         boolean catalogRebuildAtStartup,
-        String objectLockMode) {
+        String objectLockMode,
+        int incompleteUploadMaxAgeHours) {
 
     /**
      * The application's documents bucket (empty bucket: no documents backup). Endpoint, region and keys default to the
@@ -161,7 +162,8 @@ public record BackupSettings(
                         ZoneId.of(r.text("backup.timezone", "America/Sao_Paulo"))),
                 Boolean.parseBoolean(r.text("backup.retention.after.backup", "true")),
                 Boolean.parseBoolean(r.text("backup.catalog.rebuild.at.startup", "true")),
-                r.text("backup.s3.object.lock.mode", "GOVERNANCE"));
+                r.text("backup.s3.object.lock.mode", "GOVERNANCE"),
+                r.integer("backup.s3.incomplete.upload.max.age.hours", 24));
     }
 
     /** The parsed database URL; throws with a clear message when it is missing or malformed. */
