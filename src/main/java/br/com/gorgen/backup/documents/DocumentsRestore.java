@@ -33,6 +33,7 @@ import br.com.gorgen.backup.storage.BackupBuckets;
 import br.com.gorgen.backup.storage.BackupKeyLayout;
 import br.com.gorgen.backup.support.ErrorMessages;
 import br.com.gorgen.backup.support.Json;
+import br.com.gorgen.backup.support.SafeNames;
 import br.com.gorgen.backup.support.Sha256;
 import br.com.gorgen.backup.support.WorkFolders;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -117,31 +118,40 @@ public class DocumentsRestore {
         BackupRecord backup = history.findById(backupId)
                 .orElseThrow(() -> new RestoreRefusedException("backup " + backupId + " does not exist"));
         List<String> problems = new ArrayList<>();
-        ArtifactLocator.Source source = locator.verifiedCopy(backup, problems);
-        exchange.setProperty(RestoreHeaders.PROP_SOURCE, source);
-        exchange.setProperty(RestoreHeaders.PROP_MANIFEST, source.manifest());
         Run run = new Run();
         Files.createDirectories(workRoot);
         run.work = Files.createTempDirectory(workRoot, "restore-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        run.badCopies.addAll(problems);
         exchange.setProperty(PROP_RUN, run);
         List<SnapshotLine> lines = new ArrayList<>();
-        PgpDecryptor decryptor = keys.decryptor();
-        try (InputStream object = source.bucket().client().getObject(GetObjectRequest.builder()
-                .bucket(source.bucket().name()).key(backup.filePath()).build());
-                BufferedReader reader = new BufferedReader(new InputStreamReader(
-                        new GZIPInputStream(decryptor.decryptingStream(object), 1 << 16), StandardCharsets.UTF_8))) {
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                JsonNode n = Json.mapper().readTree(line);
-                String key = n.get("key").asText();
-                if (t.onlyKey() == null || t.onlyKey().equals(key)) {
-                    String sha = n.get("sha256").asText();
-                    lines.add(new SnapshotLine(key, n.get("size").asLong(), sha,
-                            n.hasNonNull("object") ? n.get("object").asText() : layout.documentContent(sha)));
-                }
-            }
-        }
+        // one read of the snapshot, verified while it streams (ArtifactLocator.readIntact); every name it gives is
+        // checked before it is used as a key or a file name
+        String contentRoot = layout.tenantRoot() + "documents/";
+        ArtifactLocator.Source source = locator.readIntact(locator.candidates(backup, problems), keys.decryptor(), problems,
+                (copy, plain) -> {
+                    BufferedReader reader = new BufferedReader(new InputStreamReader(plain, StandardCharsets.UTF_8));
+                    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                        JsonNode n = Json.mapper().readTree(line);
+                        String key = n.path("key").asText(null);
+                        String sha = n.path("sha256").asText(null);
+                        String object = n.hasNonNull("object") ? n.get("object").asText()
+                                : SafeNames.isSha256(sha) ? layout.documentContent(sha) : null;
+                        if (!SafeNames.isSha256(sha) || !SafeNames.isKeyUnder(object, contentRoot)
+                                || !(object.startsWith(contentRoot + "content/") || object.startsWith(contentRoot + "packs/"))
+                                || !documentKey(key)) {
+                            throw new RestoreFailedException("the snapshot of backup " + backupId + " names a document, "
+                                    + "content or stored object that is not one this service writes (" + line.substring(0,
+                                            Math.min(200, line.length())) + "): nothing was restored");
+                        }
+                        if (t.onlyKey() == null || t.onlyKey().equals(key)) {
+                            lines.add(new SnapshotLine(key, n.path("size").asLong(), sha, object));
+                        }
+                    }
+                    return copy;
+                }, copy -> lines.clear()).result();
+        run.badCopies.addAll(problems);
+        exchange.setProperty(RestoreHeaders.PROP_SOURCE, source);
+        exchange.setProperty(RestoreHeaders.PROP_MANIFEST, source.manifest());
         if (t.onlyKey() != null && lines.isEmpty()) {
             throw new RestoreRefusedException("document '" + t.onlyKey() + "' is not in the snapshot of backup " + backupId);
         }
@@ -228,6 +238,11 @@ public class DocumentsRestore {
         }
         throw new RestoreFailedException("no intact copy of " + object.key() + " (documents "
                 + object.documents().stream().map(SnapshotLine::key).limit(5).toList() + "): " + String.join("; ", problems));
+    }
+
+    /** A document key as a snapshot may name it: not empty, at most 1024 characters, no control character. */
+    static boolean documentKey(String key) {
+        return key != null && !key.isEmpty() && key.length() <= 1024 && key.chars().noneMatch(c -> c < 0x20 || c == 0x7f);
     }
 
     /** Copies {@code in} to {@code file}; true when what was copied has the SHA-256 {@code sha256}. */

@@ -299,29 +299,4 @@ public class ArtifactLocator implements Processor {
             return Json.mapper().readValue(in, BackupManifest.class);
         }
     }
-
-    /**
-     * The first copy whose manifest agrees and whose stored bytes hash to the recorded SHA-256, for a reader that
-     * needs the copy before it can read it in order (a documents snapshot). Problems go to {@code problems}.
-     */
-    public Source verifiedCopy(BackupRecord backup, List<String> problems) throws Exception {
-        List<String> mine = new ArrayList<>();
-        for (Source source : candidates(backup, mine)) {
-            String where = "s3://" + source.bucket().name() + "/" + backup.filePath();
-            try (InputStream object = source.bucket().client().getObject(GetObjectRequest.builder()
-                    .bucket(source.bucket().name()).key(backup.filePath()).build())) {
-                String actual = Sha256.of(object);
-                if (actual.equalsIgnoreCase(backup.checksumSha256())) {
-                    problems.addAll(mine);
-                    return source;
-                }
-                mine.add(where + " is corrupt (SHA-256 " + actual + ", expected " + backup.checksumSha256() + ")");
-            } catch (Exception e) {
-                mine.add(where + " cannot be read: " + ErrorMessages.describe(e));
-            }
-        }
-        problems.addAll(mine);
-        throw new RestoreRefusedException("no intact copy of backup " + backup.id() + " (nothing was touched): "
-                + String.join("; ", mine));
-    }
 }

@@ -244,6 +244,17 @@ class DocumentsBackupTest {
                 "{\"target\":\"production\"}").status()).isEqualTo(400);
         assertThat(bed.postJson("/api/backup/restore/" + full.get("id").asLong(), ServiceTestBed.MASTER_KEY,
                 "{\"deleteNotInSnapshot\":true}").status()).isEqualTo(400);
+        // an isolated restore never writes into the live documents (an empty prefix is the whole live bucket) nor,
+        // whatever the target, into a backup bucket
+        for (String bad : new String[] {"{\"targetPrefix\":\"\"}", "{\"targetBucket\":\"" + ServiceTestBed.PRIMARY + "\"}",
+                "{\"targetBucket\":\"" + ServiceTestBed.SECONDARY + "\",\"targetPrefix\":\"x/\"}",
+                "{\"target\":\"production\",\"confirm\":\"" + full.get("id").asLong() + "\",\"deleteNotInSnapshot\":true,"
+                        + "\"targetBucket\":\"" + ServiceTestBed.SECONDARY + "\"}", "{\"deleteNotInSnapshot\":\"yes\"}"}) {
+            ServiceTestBed.Response r = bed.postJson("/api/backup/restore/" + full.get("id").asLong(),
+                    ServiceTestBed.MASTER_KEY, bad);
+            assertThat(r.status()).as(bad + " -> " + r.body()).isEqualTo(400);
+            assertThat(r.json().has("field")).as(r.body()).isTrue();
+        }
 
         // over production, confirmed: without deleteNotInSnapshot newer documents survive; with it the application's
         // prefix is exactly the older snapshot again, excluded keys (cache, temporary uploads) untouched
