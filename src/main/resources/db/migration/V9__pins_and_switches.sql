@@ -54,3 +54,18 @@ CREATE TABLE IF NOT EXISTS production_switch_object (
 ALTER TABLE restore_history
   ADD COLUMN database_keep_until TIMESTAMP(3) NULL,
   ADD COLUMN database_dropped_at TIMESTAMP(3) NULL;
+-- Every notification, recorded before it is sent: an alert whose e-mail could not be sent (SMTP down) is not lost;
+-- delivered_at stays empty and last_error says why.
+CREATE TABLE IF NOT EXISTS backup_alert (
+  id BIGINT PRIMARY KEY AUTO_INCREMENT,
+  tenant_id INT NOT NULL,
+  severity VARCHAR(20) NOT NULL,
+  subject VARCHAR(500) NOT NULL,
+  body MEDIUMTEXT NOT NULL,
+  created_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  by_mail BOOLEAN NOT NULL,
+  delivered_at TIMESTAMP(3) NULL,
+  attempts INT NOT NULL DEFAULT 0,
+  last_error TEXT NULL,
+  INDEX idx_alert_undelivered (tenant_id, delivered_at, created_at)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;

@@ -63,6 +63,7 @@ import br.com.gorgen.backup.documents.DocumentsRestore;
 import br.com.gorgen.backup.documents.ExclusionRules;
 import br.com.gorgen.backup.dump.DatabaseDumper;
 import br.com.gorgen.backup.dump.DumpProcess;
+import br.com.gorgen.backup.notify.AlertLog;
 import br.com.gorgen.backup.notify.NotificationComposer;
 import br.com.gorgen.backup.retention.BackupExpirer;
 import br.com.gorgen.backup.retention.RetentionCleanup;
@@ -112,7 +113,7 @@ public class BackupConfiguration implements CamelConfiguration {
     /** Tables of the service itself, left out of its dumps when the catalog lives in the source database. */
     static final List<String> OWN_TABLES = List.of("backup_history", "backup_audit_log", "backup_schema_version",
             "restore_history", "documents_state", "documents_content", "backup_pin", "production_switch",
-            "production_switch_object");
+            "production_switch_object", "backup_alert");
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -240,6 +241,7 @@ public class BackupConfiguration implements CamelConfiguration {
         // notifications
         configureMail(context, settings.mail());
         registry.bind("notificationComposer", new NotificationComposer(settings.timeZone(), settings.mail().enabled()));
+        registry.bind("alertLog", new AlertLog(dataSource, migrator, settings.tenantId()));
         if (!settings.mail().enabled()) {
             LOG.warn("No SMTP_HOST / BACKUP_ALERT_EMAIL configured: notifications go to the log only");
         }
