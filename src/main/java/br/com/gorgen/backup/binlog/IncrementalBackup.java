@@ -29,6 +29,7 @@ public class IncrementalBackup {
     static final String PROP_PARENT = "IncrementalParent";
     static final String PROP_STATE = "IncrementalServerState";
     static final String PROP_FILES = "IncrementalFiles";
+    static final String PROP_UNREADABLE = "IncrementalSourceUnreadable";
 
     private final BinlogServer server;
     private final BinlogFetcher fetcher;
@@ -51,7 +52,15 @@ public class IncrementalBackup {
         if (!"incremental".equals(in.getHeader(BackupHeaders.BACKUP_TYPE, String.class))) {
             return;
         }
-        BinlogServer.State state = server.read();
+        BinlogServer.State state;
+        try {
+            state = server.read();
+        } catch (SQLException e) {
+            // the source cannot be read now: the incremental runs (a history row, an alert) and fails with the reason
+            exchange.setProperty(PROP_UNREADABLE, e);
+            return;
+        }
+        exchange.removeProperty(PROP_UNREADABLE);
         String reason = null;
         BackupRecord parent = null;
         if (!state.logBin()) {
@@ -96,6 +105,10 @@ public class IncrementalBackup {
      * work folder, and makes the body a tar stream of them for the archiver.
      */
     public void fetch(Exchange exchange) throws Exception {
+        SQLException unreadable = exchange.getProperty(PROP_UNREADABLE, SQLException.class);
+        if (unreadable != null) {
+            throw unreadable;
+        }
         BackupRecord parent = exchange.getProperty(PROP_PARENT, BackupRecord.class);
         server.rotate();
         BinlogServer.State state = server.read();

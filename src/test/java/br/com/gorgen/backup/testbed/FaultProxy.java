@@ -40,6 +40,7 @@ public final class FaultProxy implements AutoCloseable {
     private volatile Mode mode = Mode.PASS;
     private volatile int httpStatus;
     private volatile long cutAt = Long.MAX_VALUE;
+    private volatile long cutAnswersAt = Long.MAX_VALUE;
     private volatile Duration slow = Duration.ZERO;
     private final AtomicLong towardsServer = new AtomicLong();
     private final AtomicLong towardsClient = new AtomicLong();
@@ -85,6 +86,7 @@ public final class FaultProxy implements AutoCloseable {
     /** Back to forwarding everything, at once. */
     public void pass() {
         cutAt = Long.MAX_VALUE;
+        cutAnswersAt = Long.MAX_VALUE;
         slow = Duration.ZERO;
         setMode(Mode.PASS);
     }
@@ -105,15 +107,7 @@ public final class FaultProxy implements AutoCloseable {
 
     /** Cuts every connection once {@code bytes} more bytes came back from the server (a dump's output). */
     public void cutAfterAnswers(long bytes) {
-        long at = towardsClient.get() + bytes;
-        Thread watcher = new Thread(() -> {
-            while (towardsClient.get() < at && mode == Mode.PASS) {
-                LockSupport.parkNanos(1_000_000);
-            }
-            refuse();
-        }, "fault-proxy-cut");
-        watcher.setDaemon(true);
-        watcher.start();
+        cutAnswersAt = towardsClient.get() + bytes;
     }
 
     /** Every new request is answered with this HTTP status (existing connections are closed first). */
@@ -226,7 +220,10 @@ public final class FaultProxy implements AutoCloseable {
                         break;
                     }
                 } else {
-                    towardsClient.addAndGet(n);
+                    if (towardsClient.addAndGet(n) >= cutAnswersAt) {
+                        refuse();
+                        break;
+                    }
                     Duration d = slow;
                     if (!d.isZero()) {
                         LockSupport.parkNanos(d.toNanos());
